@@ -1,0 +1,82 @@
+//! Atomic file output: every file is written under a temporary name in its final directory
+//! and renamed into place only once complete, so a killed run never leaves a truncated file.
+
+use std::fs;
+use std::io::{self, BufWriter, Write};
+use std::path::{Path, PathBuf};
+
+/// The temporary sibling name under which `path` is written before being renamed.
+///
+/// The name is hidden (leading dot), unique per process, and lives in the same directory so
+/// that the final rename is atomic on POSIX filesystems.
+pub fn temp_path_for(path: &Path) -> PathBuf {
+    let file_name = path
+        .file_name()
+        .map(|n| n.to_string_lossy().into_owned())
+        .unwrap_or_else(|| "output".to_owned());
+    let temp_name = format!(".{file_name}.tmp-{}", std::process::id());
+    path.with_file_name(temp_name)
+}
+
+/// Moves a completed temporary file into its final place.
+pub fn commit(temp: &Path, path: &Path) -> io::Result<()> {
+    fs::rename(temp, path)
+}
+
+/// Writes `path` atomically: `fill` writes the content into a buffered temporary file, which is
+/// flushed, synced and renamed over `path` only if `fill` succeeds. On failure the temporary
+/// file is removed and `path` is left untouched.
+pub fn write_atomic<F>(path: &Path, fill: F) -> io::Result<()>
+where
+    F: FnOnce(&mut BufWriter<fs::File>) -> io::Result<()>,
+{
+    let temp = temp_path_for(path);
+    let result = (|| {
+        let mut writer = BufWriter::new(fs::File::create(&temp)?);
+        fill(&mut writer)?;
+        writer.flush()?;
+        writer.get_ref().sync_all()?;
+        Ok(())
+    })();
+    match result {
+        Ok(()) => commit(&temp, path),
+        Err(error) => {
+            let _ = fs::remove_file(&temp);
+            Err(error)
+        }
+    }
+}
+
+/// Writes a whole byte string atomically.
+pub fn write_bytes_atomic(path: &Path, bytes: &[u8]) -> io::Result<()> {
+    write_atomic(path, |w| w.write_all(bytes))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn writes_content_and_leaves_no_temporary() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("a.csv");
+        write_bytes_atomic(&path, b"x,y\n1,2\n").unwrap();
+        assert_eq!(fs::read_to_string(&path).unwrap(), "x,y\n1,2\n");
+        let names: Vec<_> = fs::read_dir(dir.path()).unwrap().collect();
+        assert_eq!(names.len(), 1, "temporary file left behind");
+    }
+
+    #[test]
+    fn failed_write_keeps_previous_file() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("a.csv");
+        write_bytes_atomic(&path, b"old").unwrap();
+        let result = write_atomic(&path, |w| {
+            w.write_all(b"partial")?;
+            Err(io::Error::other("interrupted"))
+        });
+        assert!(result.is_err());
+        assert_eq!(fs::read_to_string(&path).unwrap(), "old");
+        assert_eq!(fs::read_dir(dir.path()).unwrap().count(), 1);
+    }
+}

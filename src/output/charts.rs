@@ -1,0 +1,1 @@
+//! Placeholder: being written by a helper (trajectory charts, PNG + SVG).

@@ -1,0 +1,4 @@
+//! Output writers, one module per format. Every file is written atomically (see [`atomic`]).
+
+pub mod atomic;
+pub mod charts;
