@@ -1,0 +1,1 @@
+//! Experiment layer: replications, seeds, parallelism, summaries and regimes.

@@ -1,0 +1,361 @@
+//! Agent records and their births.
+//!
+//! A customer is split in two: a [`Customer`] record that only its own update reads and writes
+//! (updated in place), and a small [`Public`] record, double-buffered, holding what neighbours
+//! may read. Reading neighbours only from last week's `Public` buffer makes the update
+//! synchronous, so the order in which customers are processed cannot change results, and keeps
+//! the per-slot memory small (one private record plus two 16-byte public ones).
+
+use rand_distr::{Beta, Distribution, LogNormal, Normal};
+
+use super::config::{Customers as CustomerDists, Dist, Staff};
+use super::rng::Stream;
+
+/// Firm index of a vacant slot.
+pub const VACANT: u8 = u8::MAX;
+
+/// Weight of one week in the recent-window counters (an exponential window of about 12 weeks).
+pub const WINDOW_RATE: f32 = 1.0 / 12.0;
+
+/// A customer slot's private state. All psychological states lie in [0, 1].
+#[derive(Debug, Clone, Copy, PartialEq)]
+#[repr(C)]
+pub struct Customer {
+    // Traits, drawn at birth.
+    pub expertise: f32,
+    pub sociability: f32,
+    pub activity: f32,
+    pub vindictiveness: f32,
+    pub forgiveness: f32,
+    /// Resting level of empowerment, toward which it decays when the customer is ignored.
+    pub base_empowerment: f32,
+    // State.
+    pub empowerment: f32,
+    pub self_efficacy: f32,
+    pub expectation: f32,
+    pub satisfaction: f32,
+    pub loyalty: f32,
+    pub functional: f32,
+    pub emotional: f32,
+    pub social: f32,
+    /// Desire for revenge.
+    pub grievance: f32,
+    /// Loyalty at the time of the last grievance (loyal customers hold grudges longer).
+    pub grudge_loyalty: f32,
+    /// Recent failures: +1 per failure, decaying; at or above 0.5 a new failure is a repeat.
+    pub failure_memory: f32,
+    // Recent-window intensities (exponentially weighted per-week counts).
+    pub recent_encounters: f32,
+    pub recent_contributions: f32,
+    pub recent_successes: f32,
+    pub recent_peer: f32,
+    pub recent_wom_positive: f32,
+    pub recent_wom_negative: f32,
+    pub recent_complaints: f32,
+    /// Contributions since this customer was acquired.
+    pub contributions: f32,
+    /// Weeks since this customer was acquired.
+    pub tenure: u32,
+    /// Index of the customer's firm, or [`VACANT`].
+    pub firm: u8,
+}
+
+impl Customer {
+    pub const EMPTY: Customer = Customer {
+        expertise: 0.0,
+        sociability: 0.0,
+        activity: 0.0,
+        vindictiveness: 0.0,
+        forgiveness: 0.0,
+        base_empowerment: 0.0,
+        empowerment: 0.0,
+        self_efficacy: 0.0,
+        expectation: 0.0,
+        satisfaction: 0.0,
+        loyalty: 0.0,
+        functional: 0.0,
+        emotional: 0.0,
+        social: 0.0,
+        grievance: 0.0,
+        grudge_loyalty: 0.0,
+        failure_memory: 0.0,
+        recent_encounters: 0.0,
+        recent_contributions: 0.0,
+        recent_successes: 0.0,
+        recent_peer: 0.0,
+        recent_wom_positive: 0.0,
+        recent_wom_negative: 0.0,
+        recent_complaints: 0.0,
+        contributions: 0.0,
+        tenure: 0,
+        firm: VACANT,
+    };
+
+    pub fn is_active(&self) -> bool {
+        self.firm != VACANT
+    }
+
+    /// The states that must stay within [0, 1].
+    pub fn unit_states(&self) -> [(&'static str, f32); 12] {
+        [
+            ("empowerment", self.empowerment),
+            ("self_efficacy", self.self_efficacy),
+            ("expectation", self.expectation),
+            ("satisfaction", self.satisfaction),
+            ("loyalty", self.loyalty),
+            ("functional_value", self.functional),
+            ("emotional_value", self.emotional),
+            ("social_value", self.social),
+            ("grievance", self.grievance),
+            ("grudge_loyalty", self.grudge_loyalty),
+            ("expertise", self.expertise),
+            ("vindictiveness", self.vindictiveness),
+        ]
+    }
+}
+
+/// What neighbours can read about a slot: last week's values, double-buffered.
+#[derive(Debug, Clone, Copy, PartialEq)]
+#[repr(C)]
+pub struct Public {
+    pub satisfaction: f32,
+    pub emotional: f32,
+    /// Share of recent contributions that succeeded, or a negative value if none were made.
+    pub success_rate: f32,
+    pub firm: u8,
+    /// Bit 0: took revenge this week.
+    pub flags: u8,
+}
+
+impl Public {
+    pub const VACANT: Public = Public {
+        satisfaction: 0.0,
+        emotional: 0.0,
+        success_rate: -1.0,
+        firm: VACANT,
+        flags: 0,
+    };
+    pub const REVENGE: u8 = 1;
+
+    pub fn of(customer: &Customer, revenge: bool) -> Public {
+        let success_rate = if customer.recent_contributions > 0.05 {
+            (customer.recent_successes / customer.recent_contributions).min(1.0)
+        } else {
+            -1.0
+        };
+        Public {
+            satisfaction: customer.satisfaction,
+            emotional: customer.emotional,
+            success_rate,
+            firm: customer.firm,
+            flags: if revenge { Public::REVENGE } else { 0 },
+        }
+    }
+}
+
+/// An employee. Traits in [0, 1]; morale in [0, 1].
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct Employee {
+    pub helpfulness: f32,
+    pub empathy: f32,
+    pub politeness: f32,
+    pub responsiveness: f32,
+    pub rudeness: f32,
+    pub indifference: f32,
+    pub morale: f32,
+    /// Encounters handled last week.
+    pub load: f32,
+    pub tenure: u32,
+    pub firm: u8,
+}
+
+/// Draws from a trait distribution: constant, Beta on [0, 1], or log-normal.
+#[derive(Debug, Clone, Copy)]
+pub enum TraitSampler {
+    Constant(f32),
+    Beta(Beta<f64>),
+    LogNormal(LogNormal<f64>),
+}
+
+impl TraitSampler {
+    /// Beta with the given mean and standard deviation (preconditions checked by validation).
+    pub fn unit(dist: Dist) -> TraitSampler {
+        if dist.spread <= 0.0 || dist.mean <= 0.0 || dist.mean >= 1.0 {
+            return TraitSampler::Constant(dist.mean.clamp(0.0, 1.0) as f32);
+        }
+        let nu = dist.mean * (1.0 - dist.mean) / (dist.spread * dist.spread) - 1.0;
+        match Beta::new(dist.mean * nu, (1.0 - dist.mean) * nu) {
+            Ok(beta) => TraitSampler::Beta(beta),
+            Err(_) => TraitSampler::Constant(dist.mean as f32),
+        }
+    }
+
+    /// Log-normal with the given mean and log-scale spread.
+    pub fn heavy_tailed(dist: Dist) -> TraitSampler {
+        if dist.spread <= 0.0 || dist.mean <= 0.0 {
+            return TraitSampler::Constant(dist.mean.max(0.0) as f32);
+        }
+        let mu = dist.mean.ln() - 0.5 * dist.spread * dist.spread;
+        match LogNormal::new(mu, dist.spread) {
+            Ok(log_normal) => TraitSampler::LogNormal(log_normal),
+            Err(_) => TraitSampler::Constant(dist.mean as f32),
+        }
+    }
+
+    pub fn sample(&self, rng: &mut Stream) -> f32 {
+        match self {
+            TraitSampler::Constant(value) => *value,
+            TraitSampler::Beta(beta) => beta.sample(rng) as f32,
+            TraitSampler::LogNormal(log_normal) => log_normal.sample(rng) as f32,
+        }
+    }
+}
+
+/// Samplers for a newborn customer's traits and initial states.
+#[derive(Debug, Clone)]
+pub struct CustomerBirth {
+    expertise: TraitSampler,
+    sociability: TraitSampler,
+    activity: TraitSampler,
+    vindictiveness: TraitSampler,
+    forgiveness: TraitSampler,
+    empowerment: TraitSampler,
+    self_efficacy: TraitSampler,
+    satisfaction: TraitSampler,
+    loyalty: TraitSampler,
+    experience_value: TraitSampler,
+}
+
+impl CustomerBirth {
+    pub fn new(dists: &CustomerDists) -> CustomerBirth {
+        CustomerBirth {
+            expertise: TraitSampler::unit(dists.expertise),
+            sociability: TraitSampler::unit(dists.sociability),
+            activity: TraitSampler::heavy_tailed(dists.activity),
+            vindictiveness: TraitSampler::unit(dists.vindictiveness),
+            forgiveness: TraitSampler::unit(dists.forgiveness),
+            empowerment: TraitSampler::unit(dists.empowerment),
+            self_efficacy: TraitSampler::unit(dists.self_efficacy),
+            satisfaction: TraitSampler::unit(dists.satisfaction),
+            loyalty: TraitSampler::unit(dists.loyalty),
+            experience_value: TraitSampler::unit(dists.experience_value),
+        }
+    }
+
+    /// A new customer of `firm`, whose expectation starts from the firm's reputation.
+    pub fn customer(&self, firm: u8, reputation: f32, rng: &mut Stream) -> Customer {
+        let empowerment = self.empowerment.sample(rng);
+        Customer {
+            expertise: self.expertise.sample(rng),
+            sociability: self.sociability.sample(rng),
+            activity: self.activity.sample(rng),
+            vindictiveness: self.vindictiveness.sample(rng),
+            forgiveness: self.forgiveness.sample(rng),
+            base_empowerment: empowerment,
+            empowerment,
+            self_efficacy: self.self_efficacy.sample(rng),
+            expectation: reputation.clamp(0.0, 1.0),
+            satisfaction: self.satisfaction.sample(rng),
+            loyalty: self.loyalty.sample(rng),
+            functional: self.experience_value.sample(rng),
+            emotional: self.experience_value.sample(rng),
+            social: self.experience_value.sample(rng),
+            firm,
+            ..Customer::EMPTY
+        }
+    }
+}
+
+/// Samplers for a new hire of one firm: traits normal around the firm's means, clamped.
+#[derive(Debug, Clone)]
+pub struct Hiring {
+    means: [f32; 6],
+    noise: Option<Normal<f64>>,
+    initial_morale: f32,
+}
+
+impl Hiring {
+    pub fn new(staff: &Staff) -> Hiring {
+        Hiring {
+            means: [
+                staff.helpfulness,
+                staff.empathy,
+                staff.politeness,
+                staff.responsiveness,
+                staff.rudeness,
+                staff.indifference,
+            ]
+            .map(|m| m as f32),
+            noise: (staff.spread > 0.0)
+                .then(|| Normal::new(0.0, staff.spread).ok())
+                .flatten(),
+            initial_morale: staff.initial_morale as f32,
+        }
+    }
+
+    pub fn hire(&self, firm: u8, rng: &mut Stream) -> Employee {
+        let mut traits = self.means;
+        if let Some(noise) = &self.noise {
+            for value in &mut traits {
+                *value = (*value + noise.sample(rng) as f32).clamp(0.0, 1.0);
+            }
+        }
+        let [
+            helpfulness,
+            empathy,
+            politeness,
+            responsiveness,
+            rudeness,
+            indifference,
+        ] = traits;
+        Employee {
+            helpfulness,
+            empathy,
+            politeness,
+            responsiveness,
+            rudeness,
+            indifference,
+            morale: self.initial_morale,
+            load: 0.0,
+            tenure: 0,
+            firm,
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::model::rng::{Purpose, stream};
+
+    #[test]
+    fn records_stay_compact() {
+        assert!(std::mem::size_of::<Customer>() <= 112);
+        assert_eq!(std::mem::size_of::<Public>(), 16);
+    }
+
+    #[test]
+    fn beta_traits_match_their_mean_and_stay_in_unit_range() {
+        let sampler = TraitSampler::unit(Dist::new(0.3, 0.1));
+        let mut rng = stream(1, Purpose::InitCustomers, 0, 0);
+        let draws: Vec<f32> = (0..20_000).map(|_| sampler.sample(&mut rng)).collect();
+        let mean = draws.iter().sum::<f32>() / draws.len() as f32;
+        assert!((mean - 0.3).abs() < 0.01, "mean {mean}");
+        assert!(draws.iter().all(|x| (0.0..=1.0).contains(x)));
+    }
+
+    #[test]
+    fn activity_is_heavy_tailed_with_the_requested_mean() {
+        let sampler = TraitSampler::heavy_tailed(Dist::new(0.1, 1.5));
+        let mut rng = stream(2, Purpose::InitCustomers, 0, 0);
+        let mut draws: Vec<f32> = (0..200_000).map(|_| sampler.sample(&mut rng)).collect();
+        let mean = draws.iter().map(|&x| f64::from(x)).sum::<f64>() / draws.len() as f64;
+        assert!((mean - 0.1).abs() < 0.01, "mean {mean}");
+        draws.sort_by(f32::total_cmp);
+        let top: f64 = draws[draws.len() * 99 / 100..]
+            .iter()
+            .map(|&x| f64::from(x))
+            .sum();
+        assert!(top / (mean * draws.len() as f64) > 0.15, "top 1% too small");
+    }
+}

@@ -1,0 +1,21 @@
+//! The pure model core: agents, rules and schedule. It knows nothing of files, TOML or charts.
+//!
+//! - [`config`]: parameters, defaults and the model's preconditions ([`Config::validate`]).
+//! - [`agents`]: customer, public and employee records, and how they are born or hired.
+//! - [`network`]: the community graph.
+//! - [`rules`]: each submodel's functional form, as pure functions.
+//! - [`sim`]: the schedule of one tick ([`Simulation::step`]).
+//! - [`observe`]: the per-firm, per-tick observation ([`FirmTick`]).
+//! - [`rng`]: seeded, portable random streams.
+
+pub mod agents;
+pub mod config;
+pub mod network;
+pub mod observe;
+pub mod rng;
+pub mod rules;
+pub mod sim;
+
+pub use config::{Config, ConfigIssue, ValidConfig};
+pub use observe::FirmTick;
+pub use sim::{BLOCK, Simulation};
