@@ -14,6 +14,8 @@
 //!
 //! The binary (`src/main.rs`) is a thin command-line front end that maps errors to exit codes.
 
+pub mod app;
+pub mod cli;
 pub mod experiment;
 pub mod model;
 pub mod output;

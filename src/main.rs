@@ -1,1 +1,37 @@
-fn main() {}
+//! The `cocreate` binary: parses the command line, runs the command, and maps errors to exit
+//! codes (0 success, 2 invalid input, 1 anything else).
+
+use std::process::ExitCode;
+
+use clap::Parser;
+use cocreate::app::{self, AppError};
+use cocreate::cli::{Cli, Command};
+
+fn main() -> ExitCode {
+    let cli = Cli::parse();
+    match dispatch(cli.command) {
+        Ok(()) => ExitCode::SUCCESS,
+        Err(error) => {
+            eprintln!("error: {error}");
+            ExitCode::from(error.exit_code() as u8)
+        }
+    }
+}
+
+fn dispatch(command: Command) -> Result<(), AppError> {
+    match command {
+        Command::Run(args) => {
+            let outcome = app::run(&args)?;
+            if !args.quiet {
+                print!("{}", outcome.report);
+                println!(
+                    "wrote {} files to {}",
+                    outcome.files.len(),
+                    outcome.out_dir.display()
+                );
+            }
+        }
+        Command::Check(args) => print!("{}", app::check(&args)?),
+    }
+    Ok(())
+}

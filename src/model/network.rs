@@ -158,8 +158,7 @@ fn scale_free(nodes: u32, degree: u32, stream: &mut rng::Stream) -> Vec<(u32, u3
             };
             edges.push((a, b));
         }
-        for i in edges.len() - m as usize..edges.len() {
-            let (x, y) = edges[i];
+        for &(x, y) in &edges[edges.len() - m as usize..] {
             endpoints.push(x);
             endpoints.push(y);
         }

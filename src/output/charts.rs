@@ -274,9 +274,20 @@ fn draw_chart<DB: DrawingBackend>(
     root.fill(&WHITE)?;
     let (title_area, body) = root.split_vertically(TITLE_HEIGHT);
     let (width, height) = title_area.dim_in_pixel();
+    // Shrink a long title until it fits the width, with a margin on each side.
+    let mut size = TITLE_FONT_SIZE;
+    while size > 12.0 {
+        let fits = title_area
+            .estimate_text_size(&chart.title, &bold_font(size))
+            .is_ok_and(|(w, _)| w + 40 <= width);
+        if fits {
+            break;
+        }
+        size -= 1.0;
+    }
     title_area.draw_text(
         &chart.title,
-        &bold_font(TITLE_FONT_SIZE).pos(Pos::new(HPos::Center, VPos::Center)),
+        &bold_font(size).pos(Pos::new(HPos::Center, VPos::Center)),
         (to_i32(width) / 2, to_i32(height) / 2),
     )?;
 

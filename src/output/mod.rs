@@ -1,4 +1,14 @@
 //! Output writers, one module per format. Every file is written atomically (see [`atomic`]).
+//!
+//! - [`csv`]: `timeseries.csv`, `summary.csv`, `customers.csv`.
+//! - [`manifest`]: the run's `manifest.json`.
+//! - [`charts`]: drawing (PNG and SVG with an embedded font); [`trajectories`] chooses what a
+//!   run draws.
+//! - [`report`]: the summary table printed at the end of a run.
 
 pub mod atomic;
 pub mod charts;
+pub mod csv;
+pub mod manifest;
+pub mod report;
+pub mod trajectories;

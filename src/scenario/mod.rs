@@ -1,4 +1,350 @@
-//! Scenario layer: TOML text plus `--set` overrides in, validated `Scenario` out.
+//! Scenario layer: TOML text plus `--set` overrides in, a validated [`Scenario`] out.
+//!
+//! A scenario file is the model's [`Config`] plus the run's name, length, seed and number of
+//! replications. Parsing goes through serde with `deny_unknown_fields` everywhere; the model
+//! then checks its own preconditions ([`Config::validate`]). Every failure becomes one line
+//! `FILE:LINE:COLUMN: KEY.PATH: what is wrong` (or `--set KEY=VALUE: ...` when an override is to
+//! blame), so that a user can jump straight to the mistake. A [`Scenario`] can only be built
+//! through [`Scenario::load`], so code downstream never re-checks it.
 
 pub mod diagnostics;
 pub mod overrides;
+
+use serde::{Deserialize, Serialize};
+
+use crate::model::config::{Behaviour, Customers, Firm, Market, Network, Population};
+use crate::model::{Config, ValidConfig};
+pub use overrides::{Override, OverrideError};
+
+/// The built-in baseline scenario, identical to `scenarios/baseline.toml`.
+pub const BASELINE_TOML: &str = include_str!("../../scenarios/baseline.toml");
+/// Display name of the built-in baseline in messages.
+pub const BASELINE_NAME: &str = "scenarios/baseline.toml (built in)";
+
+/// Longest run accepted, in ticks (about 20,000 years of weeks).
+pub const MAX_TICKS: u32 = 1_000_000;
+/// Most replications accepted in one run.
+pub const MAX_REPLICATIONS: u32 = 100_000;
+
+/// A scenario file as written: every field optional with a documented default.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(default, deny_unknown_fields)]
+pub struct ScenarioFile {
+    /// Short name; the default output directory is `output/<name>/`.
+    pub name: String,
+    /// One line saying what the scenario is for.
+    pub description: String,
+    /// Ticks (weeks) per run.
+    pub ticks: u32,
+    /// Master seed; replication r's seed derives from this and r alone.
+    pub seed: u64,
+    pub replications: u32,
+    pub population: Population,
+    pub customers: Customers,
+    pub network: Network,
+    pub market: Market,
+    pub behaviour: Behaviour,
+    pub firms: Vec<Firm>,
+}
+
+impl Default for ScenarioFile {
+    fn default() -> Self {
+        ScenarioFile {
+            name: "scenario".to_owned(),
+            description: String::new(),
+            ticks: 260,
+            seed: 42,
+            replications: 10,
+            population: Population::default(),
+            customers: Customers::default(),
+            network: Network::default(),
+            market: Market::default(),
+            behaviour: Behaviour::default(),
+            firms: vec![Firm::default()],
+        }
+    }
+}
+
+impl ScenarioFile {
+    fn config(&self) -> Config {
+        Config {
+            population: self.population.clone(),
+            customers: self.customers.clone(),
+            network: self.network.clone(),
+            market: self.market.clone(),
+            behaviour: self.behaviour.clone(),
+            firms: self.firms.clone(),
+        }
+    }
+}
+
+/// Where scenario text came from, for messages and the manifest.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Source {
+    /// Display name: the path as the user gave it, or [`BASELINE_NAME`].
+    pub name: String,
+    pub text: String,
+}
+
+impl Source {
+    pub fn baseline() -> Source {
+        Source {
+            name: BASELINE_NAME.to_owned(),
+            text: BASELINE_TOML.to_owned(),
+        }
+    }
+}
+
+/// Invalid input: one rendered diagnostic line per problem.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+#[error("{}", .lines.join("\n"))]
+pub struct ScenarioError {
+    pub lines: Vec<String>,
+}
+
+impl ScenarioError {
+    fn one(line: String) -> ScenarioError {
+        ScenarioError { lines: vec![line] }
+    }
+}
+
+/// A validated scenario. Fields are private: the only way to get one is [`Scenario::load`].
+#[derive(Debug, Clone)]
+pub struct Scenario {
+    file: ScenarioFile,
+    model: ValidConfig,
+}
+
+impl Scenario {
+    /// Parses `source`, applies `overrides` in order and validates the result.
+    pub fn load(source: &Source, overrides: &[Override]) -> Result<Scenario, ScenarioError> {
+        let file = parse(source, overrides)?;
+        let mut lines = Vec::new();
+        for (path, message) in check_run_settings(&file) {
+            lines.push(locate(source, overrides, &path, &message));
+        }
+        let model = match file.config().validate() {
+            Ok(model) => Some(model),
+            Err(issues) => {
+                for issue in issues {
+                    lines.push(locate(source, overrides, &issue.path, &issue.message));
+                }
+                None
+            }
+        };
+        match model {
+            Some(model) if lines.is_empty() => Ok(Scenario { file, model }),
+            _ => Err(ScenarioError { lines }),
+        }
+    }
+
+    pub fn name(&self) -> &str {
+        &self.file.name
+    }
+
+    pub fn description(&self) -> &str {
+        &self.file.description
+    }
+
+    pub fn ticks(&self) -> u32 {
+        self.file.ticks
+    }
+
+    pub fn seed(&self) -> u64 {
+        self.file.seed
+    }
+
+    pub fn replications(&self) -> u32 {
+        self.file.replications
+    }
+
+    pub fn model(&self) -> &ValidConfig {
+        &self.model
+    }
+
+    pub fn firm_names(&self) -> Vec<String> {
+        self.file.firms.iter().map(|f| f.name.clone()).collect()
+    }
+
+    /// The fully resolved scenario (every default filled in) as TOML. It is itself a valid
+    /// scenario that runs identically.
+    pub fn resolved_toml(&self) -> String {
+        toml::to_string(&self.file).unwrap_or_else(|error| format!("# cannot print: {error}\n"))
+    }
+
+    /// The fully resolved scenario as a JSON value (for the manifest).
+    pub fn resolved_json(&self) -> serde_json::Value {
+        serde_json::to_value(&self.file).unwrap_or(serde_json::Value::Null)
+    }
+}
+
+fn parse(source: &Source, overrides: &[Override]) -> Result<ScenarioFile, ScenarioError> {
+    let file: ScenarioFile = toml::from_str(&source.text).map_err(|error| {
+        ScenarioError::one(diagnostics::describe_toml_error(
+            &source.name,
+            &source.text,
+            &error,
+        ))
+    })?;
+    if overrides.is_empty() {
+        return Ok(file);
+    }
+    // Overrides apply to the resolved document, so a path into a default (such as the default
+    // firm's policy) exists even when the file does not write it.
+    let mut table = toml::Table::try_from(&file)
+        .map_err(|error| ScenarioError::one(format!("{}: cannot resolve: {error}", source.name)))?;
+    overrides::apply(&mut table, overrides)
+        .map_err(|error| ScenarioError::one(error.to_string()))?;
+    table.try_into::<ScenarioFile>().map_err(|error| {
+        let described = diagnostics::describe_toml_error("--set", "", &error);
+        let raws: Vec<&str> = overrides.iter().map(|o| o.raw.as_str()).collect();
+        ScenarioError::one(format!("{described} (from --set {})", raws.join(" --set ")))
+    })
+}
+
+/// Checks of the run settings that are not the model's business.
+fn check_run_settings(file: &ScenarioFile) -> Vec<(String, String)> {
+    let mut issues = Vec::new();
+    if file.name.is_empty()
+        || !file
+            .name
+            .chars()
+            .all(|c| c.is_ascii_alphanumeric() || matches!(c, '_' | '-' | '.'))
+        || file.name.starts_with('.')
+    {
+        issues.push((
+            "name".to_owned(),
+            format!(
+                "must be a non-empty name of letters, digits, `_`, `-` and `.` (it names the \
+                 output directory), got {:?}",
+                file.name
+            ),
+        ));
+    }
+    if file.ticks == 0 || file.ticks > MAX_TICKS {
+        issues.push((
+            "ticks".to_owned(),
+            format!("must be between 1 and {MAX_TICKS}, got {}", file.ticks),
+        ));
+    }
+    if file.replications == 0 || file.replications > MAX_REPLICATIONS {
+        issues.push((
+            "replications".to_owned(),
+            format!(
+                "must be between 1 and {MAX_REPLICATIONS}, got {}",
+                file.replications
+            ),
+        ));
+    }
+    issues
+}
+
+/// Renders a validation issue at its best-known location: the `--set` that wrote the value,
+/// else the value's line in the file, else the nearest enclosing table, else just the file.
+fn locate(source: &Source, overrides: &[Override], path: &str, message: &str) -> String {
+    if let Some(set) = overrides.iter().rev().find(|o| {
+        o.key == path
+            || path.starts_with(&format!("{}.", o.key))
+            || o.key.starts_with(&format!("{path}."))
+    }) {
+        return format!("--set {}: {path}: {message}", set.raw);
+    }
+    let span = diagnostics::span_of_path(&source.text, path)
+        .or_else(|| diagnostics::span_of_nearest(&source.text, path).map(|(_, span)| span));
+    match span {
+        Some(span) => {
+            let (line, column) = diagnostics::line_col(&source.text, span.start);
+            format!("{}:{line}:{column}: {path}: {message}", source.name)
+        }
+        None => format!("{}: {path}: {message}", source.name),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn source(text: &str) -> Source {
+        Source {
+            name: "test.toml".to_owned(),
+            text: text.to_owned(),
+        }
+    }
+
+    fn set(raw: &str) -> Override {
+        raw.parse().expect("valid override")
+    }
+
+    #[test]
+    fn baseline_is_valid_and_resolves_to_an_equivalent_scenario() {
+        let scenario = Scenario::load(&Source::baseline(), &[]).expect("baseline is valid");
+        assert_eq!(scenario.name(), "baseline");
+        let resolved = source(&scenario.resolved_toml());
+        let again = Scenario::load(&resolved, &[]).expect("resolved is valid");
+        assert_eq!(again.file, scenario.file);
+    }
+
+    #[test]
+    fn empty_file_gets_every_default() {
+        let scenario = Scenario::load(&source(""), &[]).expect("defaults are valid");
+        assert_eq!(scenario.ticks(), 260);
+        assert_eq!(scenario.firm_names(), ["firm"]);
+    }
+
+    #[test]
+    fn misspelt_key_is_located_with_a_suggestion() {
+        let error =
+            Scenario::load(&source("ticks = 10\n[population]\ncapcity = 5\n"), &[]).unwrap_err();
+        let line = &error.lines[0];
+        assert!(
+            line.starts_with("test.toml:3:1: population.capcity:"),
+            "{line}"
+        );
+        assert!(line.contains("did you mean `capacity`"), "{line}");
+    }
+
+    #[test]
+    fn out_of_range_value_points_at_its_line() {
+        let text = "[[firms]]\nname = \"a\"\n[firms.policy]\nincentive = 1.5\n";
+        let error = Scenario::load(&source(text), &[]).unwrap_err();
+        assert_eq!(error.lines.len(), 1, "{error}");
+        assert!(
+            error.lines[0]
+                .starts_with("test.toml:4:13: firms.0.policy.incentive: must be between 0 and 1"),
+            "{}",
+            error.lines[0]
+        );
+    }
+
+    #[test]
+    fn overrides_apply_and_are_blamed_for_their_errors() {
+        let scenario = Scenario::load(&source(""), &[set("firms.0.policy.incentive=0.9")]).unwrap();
+        assert_eq!(scenario.model().firms[0].policy.incentive, 0.9);
+        let error = Scenario::load(&source(""), &[set("ticks=0")]).unwrap_err();
+        assert!(
+            error.lines[0].starts_with("--set ticks=0: ticks: must be between 1"),
+            "{error}"
+        );
+        let error = Scenario::load(&source(""), &[set("firms.0.policy.incentve=0.9")]).unwrap_err();
+        assert!(
+            error.lines[0].contains("did you mean `incentive`"),
+            "{error}"
+        );
+        let error =
+            Scenario::load(&source(""), &[set("firms.3.policy.incentive=0.9")]).unwrap_err();
+        assert!(
+            error.lines[0].contains("past the end of `firms`"),
+            "{error}"
+        );
+    }
+
+    #[test]
+    fn inconsistent_population_is_reported() {
+        let text = "[population]\ncapacity = 100\ninitial = 200\n";
+        let error = Scenario::load(&source(text), &[]).unwrap_err();
+        assert!(
+            error.lines[0].starts_with("test.toml:3:11: population.initial"),
+            "{error}"
+        );
+    }
+}

@@ -1,0 +1,112 @@
+//! The commands: each loads its input through the scenario layer, drives the experiment layer
+//! and hands results to the output modules. Errors are typed so that the binary can map them
+//! to exit codes (2 for invalid input, 1 for anything else).
+
+mod check;
+mod progress;
+mod run;
+
+use std::path::{Path, PathBuf};
+
+pub use check::check;
+pub use run::run;
+
+use crate::output::charts::ChartError;
+use crate::scenario::{Override, ScenarioError, Source};
+
+/// A failed command.
+#[derive(Debug, thiserror::Error)]
+pub enum AppError {
+    /// The input (scenario, overrides, arguments, output path) is invalid: exit code 2.
+    #[error("{0}")]
+    Input(String),
+    #[error(transparent)]
+    Scenario(#[from] ScenarioError),
+    /// Writing an output failed: exit code 1.
+    #[error("cannot write {}: {source}", path.display())]
+    Write {
+        path: PathBuf,
+        #[source]
+        source: std::io::Error,
+    },
+    #[error(transparent)]
+    Chart(#[from] ChartError),
+}
+
+impl AppError {
+    /// The process exit code for this error.
+    pub fn exit_code(&self) -> i32 {
+        match self {
+            AppError::Input(_) | AppError::Scenario(_) => 2,
+            AppError::Write { .. } | AppError::Chart(_) => 1,
+        }
+    }
+
+    pub(crate) fn write(path: &Path) -> impl FnOnce(std::io::Error) -> AppError + '_ {
+        move |source| AppError::Write {
+            path: path.to_owned(),
+            source,
+        }
+    }
+}
+
+/// Reads a scenario file, or the built-in baseline when no path is given.
+pub fn read_source(path: Option<&Path>) -> Result<Source, AppError> {
+    match path {
+        None => Ok(Source::baseline()),
+        Some(path) => {
+            let text = std::fs::read_to_string(path).map_err(|error| {
+                AppError::Input(format!("cannot read scenario {}: {error}", path.display()))
+            })?;
+            Ok(Source {
+                name: path.display().to_string(),
+                text,
+            })
+        }
+    }
+}
+
+/// An override produced by a dedicated flag such as `--seed 7`.
+pub(crate) fn flag_override(flag: &str, key: &str, value: i64) -> Override {
+    Override {
+        key: key.to_owned(),
+        value: toml::Value::Integer(value),
+        raw: format!("--{flag} {value}"),
+    }
+}
+
+/// Checks that `dir` can hold outputs: not an existing file, creatable and writable. Nothing is
+/// created here; the caller creates the directory only once the run has succeeded.
+pub(crate) fn check_output_dir(dir: &Path) -> Result<(), AppError> {
+    if dir.exists() && !dir.is_dir() {
+        return Err(AppError::Input(format!(
+            "output path {} exists and is not a directory",
+            dir.display()
+        )));
+    }
+    let mut existing = dir;
+    while !existing.exists() {
+        match existing.parent() {
+            Some(parent) if !parent.as_os_str().is_empty() => existing = parent,
+            _ => return Ok(()),
+        }
+    }
+    if !existing.is_dir() {
+        return Err(AppError::Input(format!(
+            "output path {}: {} is not a directory",
+            dir.display(),
+            existing.display()
+        )));
+    }
+    let readonly = std::fs::metadata(existing)
+        .map(|m| m.permissions().readonly())
+        .unwrap_or(false);
+    if readonly {
+        return Err(AppError::Input(format!(
+            "output directory {} cannot be written ({} is read-only)",
+            dir.display(),
+            existing.display()
+        )));
+    }
+    Ok(())
+}

@@ -1,0 +1,117 @@
+//! `cocreate run`: one scenario, all replications, every output of the contract.
+
+use std::path::{Path, PathBuf};
+use std::time::{Instant, SystemTime};
+
+use super::progress::{Bar, bar};
+use super::{AppError, check_output_dir, flag_override, read_source};
+use crate::cli::RunArgs;
+use crate::experiment::{self, Keep, bands::Bands};
+use crate::output::{csv, manifest, report, trajectories};
+use crate::scenario::Scenario;
+
+/// What a finished run reports back to the user.
+pub struct RunOutcome {
+    pub out_dir: PathBuf,
+    pub files: Vec<PathBuf>,
+    pub report: String,
+}
+
+/// Runs the scenario and writes its outputs; nothing is written if the input is invalid.
+pub fn run(args: &RunArgs) -> Result<RunOutcome, AppError> {
+    let started = SystemTime::now();
+    let clock = Instant::now();
+    let source = read_source(args.scenario.as_deref())?;
+    let mut overrides = args.scenario_args.set.clone();
+    if let Some(seed) = args.seed {
+        let seed = i64::try_from(seed)
+            .map_err(|_| AppError::Input(format!("--seed {seed}: must be at most {}", i64::MAX)))?;
+        overrides.push(flag_override("seed", "seed", seed));
+    }
+    if let Some(replications) = args.replications {
+        overrides.push(flag_override(
+            "replications",
+            "replications",
+            i64::from(replications),
+        ));
+    }
+    if let Some(ticks) = args.ticks {
+        overrides.push(flag_override("ticks", "ticks", i64::from(ticks)));
+    }
+    let scenario = Scenario::load(&source, &overrides)?;
+    let out_dir = args
+        .out
+        .clone()
+        .unwrap_or_else(|| Path::new("output").join(scenario.name()));
+    check_output_dir(&out_dir)?;
+
+    let total = u64::from(scenario.replications()) * u64::from(scenario.ticks());
+    let progress = Bar(bar(total, "weeks", args.quiet));
+    let replications = experiment::run(&scenario, Keep { customers: true }, &progress);
+    progress.0.finish_and_clear();
+
+    let files = write_outputs(
+        &out_dir,
+        &scenario,
+        &replications,
+        &source.name,
+        started,
+        clock,
+    )?;
+    Ok(RunOutcome {
+        report: report::table(&replications, &scenario.firm_names()),
+        out_dir,
+        files,
+    })
+}
+
+fn write_outputs(
+    out_dir: &Path,
+    scenario: &Scenario,
+    replications: &[experiment::Replication],
+    source: &str,
+    started: SystemTime,
+    clock: Instant,
+) -> Result<Vec<PathBuf>, AppError> {
+    let names = scenario.firm_names();
+    std::fs::create_dir_all(out_dir).map_err(AppError::write(out_dir))?;
+    let mut files = Vec::new();
+    let csvs: [(&str, csv::Writer); 3] = [
+        ("timeseries.csv", csv::write_timeseries),
+        ("summary.csv", csv::write_summary),
+        ("customers.csv", csv::write_customers),
+    ];
+    for (name, write) in csvs {
+        let path = out_dir.join(name);
+        write(&path, replications, &names).map_err(AppError::write(&path))?;
+        files.push(path);
+    }
+    let bands = Bands::from_replications(replications, names.len());
+    let charts_dir = out_dir.join("charts");
+    files.extend(trajectories::write_all(
+        &charts_dir,
+        &bands,
+        &names,
+        scenario.replications(),
+    )?);
+
+    let path = out_dir.join("manifest.json");
+    let seeds: Vec<u64> = replications.iter().map(|r| r.seed).collect();
+    let relative: Vec<String> = files
+        .iter()
+        .map(|f| f.strip_prefix(out_dir).unwrap_or(f).display().to_string())
+        .collect();
+    let record = manifest::RunRecord {
+        command: "run",
+        scenario,
+        source,
+        replication_seeds: &seeds,
+        started,
+        wall_seconds: clock.elapsed().as_secs_f64(),
+        files: &relative,
+        extra: serde_json::Value::Null,
+    };
+    manifest::write_manifest(&path, &record).map_err(AppError::write(&path))?;
+    files.push(path);
+    Ok(files)
+}

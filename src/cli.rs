@@ -1,0 +1,65 @@
+//! Command-line interface definition (clap derive). Parsing only: the commands live in
+//! [`crate::app`].
+
+use std::path::PathBuf;
+
+use clap::{Args, Parser, Subcommand};
+
+use crate::scenario::Override;
+
+/// cocreate: agent-based simulation of value co-creation and co-destruction in customer
+/// engagement.
+#[derive(Debug, Parser)]
+#[command(name = "cocreate", version, about, long_about = None)]
+pub struct Cli {
+    #[command(subcommand)]
+    pub command: Command,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum Command {
+    /// Run one scenario (all its replications) and write CSVs, charts and a manifest.
+    Run(RunArgs),
+    /// Validate a scenario and print it fully resolved (every default filled in) as TOML.
+    Check(CheckArgs),
+}
+
+/// Options shared by commands that load a scenario.
+#[derive(Debug, Args, Clone, Default)]
+pub struct ScenarioArgs {
+    /// Override a scenario value: KEY is a dotted path as written in TOML (array elements by
+    /// index, e.g. firms.0.policy.incentive), VALUE a TOML value. Repeatable.
+    #[arg(long = "set", value_name = "KEY=VALUE")]
+    pub set: Vec<Override>,
+}
+
+#[derive(Debug, Args)]
+pub struct RunArgs {
+    /// Scenario file (TOML). Without it, the built-in baseline runs.
+    pub scenario: Option<PathBuf>,
+    /// Output directory [default: output/<scenario name>/].
+    #[arg(long, value_name = "DIR")]
+    pub out: Option<PathBuf>,
+    /// Master seed (overrides the scenario's `seed`).
+    #[arg(long, value_name = "N")]
+    pub seed: Option<u64>,
+    /// Number of replications (overrides the scenario's `replications`).
+    #[arg(long, value_name = "N")]
+    pub replications: Option<u32>,
+    /// Ticks (weeks) per run (overrides the scenario's `ticks`).
+    #[arg(long, value_name = "N")]
+    pub ticks: Option<u32>,
+    #[command(flatten)]
+    pub scenario_args: ScenarioArgs,
+    /// No progress bar and no report; errors still go to stderr.
+    #[arg(long, short)]
+    pub quiet: bool,
+}
+
+#[derive(Debug, Args)]
+pub struct CheckArgs {
+    /// Scenario file (TOML).
+    pub scenario: PathBuf,
+    #[command(flatten)]
+    pub scenario_args: ScenarioArgs,
+}

@@ -1,0 +1,237 @@
+//! The trajectory charts of a run: each metric's mean across replications with its 95% band,
+//! one colour per firm, as PNG and SVG in `charts/`.
+
+use std::path::{Path, PathBuf};
+
+use super::charts::{Chart, ChartError, Dash, Line, Panel, write_chart};
+use crate::experiment::bands::Bands;
+
+/// One metric drawn as a line per firm.
+struct Metric {
+    column: &'static str,
+    label: &'static str,
+    dash: Dash,
+}
+
+const fn solid(column: &'static str, label: &'static str) -> Metric {
+    Metric {
+        column,
+        label,
+        dash: Dash::Solid,
+    }
+}
+
+const fn dashed(column: &'static str, label: &'static str) -> Metric {
+    Metric {
+        column,
+        label,
+        dash: Dash::Dashed,
+    }
+}
+
+struct PanelSpec {
+    title: &'static str,
+    y_label: &'static str,
+    metrics: Vec<Metric>,
+}
+
+struct ChartSpec {
+    stem: &'static str,
+    title: &'static str,
+    panels: Vec<PanelSpec>,
+}
+
+fn specs() -> Vec<ChartSpec> {
+    let state = "mean over active customers (0-1)";
+    vec![
+        ChartSpec {
+            stem: "value",
+            title: "Co-created vs co-destroyed value",
+            panels: vec![PanelSpec {
+                title: "Value per week (solid: co-created, dashed: co-destroyed)",
+                y_label: "value units per week",
+                metrics: vec![
+                    solid("cocreated_value", "co-created"),
+                    dashed("codestroyed_value", "co-destroyed"),
+                ],
+            }],
+        },
+        ChartSpec {
+            stem: "psychology",
+            title: "Customer empowerment, self-efficacy, satisfaction and loyalty",
+            panels: vec![
+                PanelSpec {
+                    title: "Empowerment",
+                    y_label: state,
+                    metrics: vec![solid("empowerment", "")],
+                },
+                PanelSpec {
+                    title: "Self-efficacy",
+                    y_label: state,
+                    metrics: vec![solid("self_efficacy", "")],
+                },
+                PanelSpec {
+                    title: "Satisfaction",
+                    y_label: state,
+                    metrics: vec![solid("satisfaction", "")],
+                },
+                PanelSpec {
+                    title: "Loyalty",
+                    y_label: state,
+                    metrics: vec![solid("loyalty", "")],
+                },
+            ],
+        },
+        ChartSpec {
+            stem: "experience",
+            title: "Experience values and grievance",
+            panels: vec![
+                PanelSpec {
+                    title: "Functional value",
+                    y_label: state,
+                    metrics: vec![solid("functional_value", "")],
+                },
+                PanelSpec {
+                    title: "Emotional value",
+                    y_label: state,
+                    metrics: vec![solid("emotional_value", "")],
+                },
+                PanelSpec {
+                    title: "Social value",
+                    y_label: state,
+                    metrics: vec![solid("social_value", "")],
+                },
+                PanelSpec {
+                    title: "Grievance (desire for revenge)",
+                    y_label: state,
+                    metrics: vec![solid("grievance", "")],
+                },
+            ],
+        },
+        ChartSpec {
+            stem: "customers",
+            title: "Active customers, churn and acquisition",
+            panels: vec![
+                PanelSpec {
+                    title: "Active customers",
+                    y_label: "customers",
+                    metrics: vec![solid("active_customers", "")],
+                },
+                PanelSpec {
+                    title: "Churned (solid) and acquired (dashed)",
+                    y_label: "customers per week",
+                    metrics: vec![solid("churned", "churned"), dashed("acquired", "acquired")],
+                },
+            ],
+        },
+        ChartSpec {
+            stem: "staff_quality",
+            title: "Employee morale and product quality",
+            panels: vec![
+                PanelSpec {
+                    title: "Employee morale",
+                    y_label: "mean over employees (0-1)",
+                    metrics: vec![solid("employee_morale", "")],
+                },
+                PanelSpec {
+                    title: "Product quality",
+                    y_label: "quality (0-1)",
+                    metrics: vec![solid("product_quality", "")],
+                },
+            ],
+        },
+        ChartSpec {
+            stem: "profit",
+            title: "Profit",
+            panels: vec![PanelSpec {
+                title: "Profit per week (revenue minus costs)",
+                y_label: "money units per week",
+                metrics: vec![solid("profit", "")],
+            }],
+        },
+    ]
+}
+
+/// Builds every trajectory chart from the bands. `replications` goes into the titles so a
+/// reader knows what the band is.
+pub fn charts(bands: &Bands, firm_names: &[String], replications: u32) -> Vec<Chart> {
+    let x: Vec<f64> = (0..bands.ticks()).map(|t| t as f64).collect();
+    specs()
+        .into_iter()
+        .map(|spec| Chart {
+            file_stem: spec.stem.to_owned(),
+            title: format!(
+                "{} (mean of {replications} replications, 95% band)",
+                spec.title
+            ),
+            x_label: "week".to_owned(),
+            markers: Vec::new(),
+            panels: spec
+                .panels
+                .into_iter()
+                .map(|panel| Panel {
+                    title: panel.title.to_owned(),
+                    y_label: panel.y_label.to_owned(),
+                    lines: firm_names
+                        .iter()
+                        .enumerate()
+                        .flat_map(|(firm, name)| {
+                            let x = &x;
+                            panel.metrics.iter().filter_map(move |metric| {
+                                let band = bands.series(firm, metric.column)?;
+                                let label = match (metric.label, firm_names.len()) {
+                                    ("", _) => name.clone(),
+                                    (label, 1) => label.to_owned(),
+                                    (label, _) => format!("{name}: {label}"),
+                                };
+                                Some(Line {
+                                    label,
+                                    colour: firm,
+                                    dash: metric.dash,
+                                    x: x.clone(),
+                                    mean: band.iter().map(|e| e.mean).collect(),
+                                    lo: band.iter().map(|e| e.lo).collect(),
+                                    hi: band.iter().map(|e| e.hi).collect(),
+                                })
+                            })
+                        })
+                        .collect(),
+                })
+                .collect(),
+        })
+        .collect()
+}
+
+/// Writes every trajectory chart into `dir` (PNG and SVG each); returns the files written.
+pub fn write_all(
+    dir: &Path,
+    bands: &Bands,
+    firm_names: &[String],
+    replications: u32,
+) -> Result<Vec<PathBuf>, ChartError> {
+    let mut files = Vec::new();
+    for chart in charts(bands, firm_names, replications) {
+        files.extend(write_chart(dir, &chart)?);
+    }
+    Ok(files)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::model::FirmTick;
+
+    #[test]
+    fn every_panel_metric_exists_and_has_a_line_per_firm() {
+        let mut bands = Bands::new(2, 3);
+        bands.add(&[FirmTick::default(); 6]);
+        let names = vec!["a".to_owned(), "b".to_owned()];
+        for chart in charts(&bands, &names, 1) {
+            for panel in &chart.panels {
+                assert!(!panel.lines.is_empty(), "{} has no lines", panel.title);
+                assert_eq!(panel.lines.len() % 2, 0, "{}", panel.title);
+                assert!(panel.lines.iter().all(|l| l.x.len() == 3));
+            }
+        }
+    }
+}
