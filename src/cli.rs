@@ -5,6 +5,7 @@ use std::path::PathBuf;
 
 use clap::{Args, Parser, Subcommand};
 
+use crate::experiment::sweep::Shard;
 use crate::scenario::Override;
 
 /// cocreate: agent-based simulation of value co-creation and co-destruction in customer
@@ -22,6 +23,11 @@ pub enum Command {
     Run(RunArgs),
     /// Validate a scenario and print it fully resolved (every default filled in) as TOML.
     Check(CheckArgs),
+    /// Run the scenario's experiment design ([experiment] table): every design point, each
+    /// with the scenario's replications, in parallel.
+    Sweep(SweepArgs),
+    /// Combine the run records of a sharded sweep into the outputs an unsharded sweep writes.
+    Merge(MergeArgs),
 }
 
 /// Options shared by commands that load a scenario.
@@ -62,4 +68,34 @@ pub struct CheckArgs {
     pub scenario: PathBuf,
     #[command(flatten)]
     pub scenario_args: ScenarioArgs,
+}
+
+#[derive(Debug, Args)]
+pub struct SweepArgs {
+    /// Scenario file (TOML) with an [experiment] table.
+    pub scenario: PathBuf,
+    /// Output directory [default: output/<scenario name>/].
+    #[arg(long, value_name = "DIR")]
+    pub out: Option<PathBuf>,
+    /// Run only the I-th of N interleaved shares of the runs (run k belongs to shard k % N + 1);
+    /// combine the shards with `cocreate merge DIR`.
+    #[arg(long, value_name = "I/N")]
+    pub shard: Option<Shard>,
+    /// Continue an interrupted sweep: runs whose record exists are not run again.
+    #[arg(long)]
+    pub resume: bool,
+    #[command(flatten)]
+    pub scenario_args: ScenarioArgs,
+    /// No progress bar and no report; errors still go to stderr.
+    #[arg(long, short)]
+    pub quiet: bool,
+}
+
+#[derive(Debug, Args)]
+pub struct MergeArgs {
+    /// The sweep's output directory (shared by all its shards).
+    pub dir: PathBuf,
+    /// No report; errors still go to stderr.
+    #[arg(long, short)]
+    pub quiet: bool,
 }

@@ -11,6 +11,13 @@ fn main() -> ExitCode {
     let cli = Cli::parse();
     match dispatch(cli.command) {
         Ok(()) => ExitCode::SUCCESS,
+        Err(AppError::Scenario(error)) => {
+            // Diagnostics start with FILE:LINE:COLUMN so editors can jump to them.
+            for line in &error.lines {
+                eprintln!("{line}");
+            }
+            ExitCode::from(2)
+        }
         Err(error) => {
             eprintln!("error: {error}");
             ExitCode::from(error.exit_code() as u8)
@@ -32,6 +39,22 @@ fn dispatch(command: Command) -> Result<(), AppError> {
             }
         }
         Command::Check(args) => print!("{}", app::check(&args)?),
+        Command::Sweep(args) => report(&app::sweep(&args)?, args.quiet),
+        Command::Merge(args) => report(&app::merge(&args)?, args.quiet),
     }
     Ok(())
+}
+
+fn report(outcome: &app::SweepOutcome, quiet: bool) {
+    if quiet {
+        return;
+    }
+    println!("{}", outcome.message);
+    if !outcome.files.is_empty() {
+        println!(
+            "wrote {} files to {}",
+            outcome.files.len(),
+            outcome.out_dir.display()
+        );
+    }
 }

@@ -5,11 +5,13 @@
 mod check;
 mod progress;
 mod run;
+mod sweep;
 
 use std::path::{Path, PathBuf};
 
 pub use check::check;
 pub use run::run;
+pub use sweep::{SweepOutcome, merge, sweep};
 
 use crate::output::charts::ChartError;
 use crate::scenario::{Override, ScenarioError, Source};
@@ -31,6 +33,9 @@ pub enum AppError {
     },
     #[error(transparent)]
     Chart(#[from] ChartError),
+    /// A sweep cannot be merged because runs are missing: exit code 1.
+    #[error("{0}")]
+    Incomplete(String),
 }
 
 impl AppError {
@@ -38,7 +43,7 @@ impl AppError {
     pub fn exit_code(&self) -> i32 {
         match self {
             AppError::Input(_) | AppError::Scenario(_) => 2,
-            AppError::Write { .. } | AppError::Chart(_) => 1,
+            AppError::Write { .. } | AppError::Chart(_) | AppError::Incomplete(_) => 1,
         }
     }
 

@@ -47,23 +47,53 @@ impl Welford {
     }
 }
 
-/// Accumulates bands of every [`FirmTick`] column over replications.
+/// Accumulates bands of chosen [`FirmTick`] columns over replications.
 #[derive(Debug, Clone)]
 pub struct Bands {
+    metrics: Vec<&'static str>,
+    /// Index of each metric in [`FirmTick::COLUMNS`].
+    columns: Vec<usize>,
     firms: usize,
     ticks: usize,
     cells: Vec<Welford>,
 }
 
-const METRICS: usize = FirmTick::COLUMNS.len();
-
 impl Bands {
-    /// Empty bands for `firms` firms over `ticks` observations (ticks 0..=T is T + 1).
+    /// Empty bands of every [`FirmTick`] column for `firms` firms over `ticks` observations
+    /// (ticks 0..=T is T + 1).
     pub fn new(firms: usize, ticks: usize) -> Bands {
+        Bands::with_metrics(&FirmTick::COLUMNS, firms, ticks)
+    }
+
+    /// Empty bands of the given metrics (names of [`FirmTick::COLUMNS`]; unknown names are
+    /// dropped).
+    pub fn with_metrics(metrics: &[&'static str], firms: usize, ticks: usize) -> Bands {
+        let (metrics, columns): (Vec<&'static str>, Vec<usize>) = metrics
+            .iter()
+            .filter_map(|m| Some((*m, FirmTick::COLUMNS.iter().position(|c| c == m)?)))
+            .unzip();
         Bands {
+            cells: vec![Welford::default(); firms * metrics.len() * ticks],
+            metrics,
+            columns,
             firms,
             ticks,
-            cells: vec![Welford::default(); firms * METRICS * ticks],
+        }
+    }
+
+    pub fn metrics(&self) -> &[&'static str] {
+        &self.metrics
+    }
+
+    pub fn firms(&self) -> usize {
+        self.firms
+    }
+
+    /// Adds one value of one replication (metric by its index in [`Bands::metrics`]).
+    pub fn add_value(&mut self, firm: usize, metric: usize, tick: usize, value: f64) {
+        if firm < self.firms && metric < self.metrics.len() && tick < self.ticks {
+            let cell = self.cell(firm, metric, tick);
+            self.cells[cell].add(value);
         }
     }
 
@@ -82,15 +112,16 @@ impl Bands {
     pub fn add(&mut self, series: &[FirmTick]) {
         for (index, observation) in series.iter().enumerate().take(self.firms * self.ticks) {
             let (tick, firm) = (index / self.firms, index % self.firms);
-            for (metric, value) in observation.values().into_iter().enumerate() {
+            let values = observation.values();
+            for metric in 0..self.columns.len() {
                 let cell = self.cell(firm, metric, tick);
-                self.cells[cell].add(value);
+                self.cells[cell].add(values[self.columns[metric]]);
             }
         }
     }
 
     fn cell(&self, firm: usize, metric: usize, tick: usize) -> usize {
-        (firm * METRICS + metric) * self.ticks + tick
+        (firm * self.metrics.len() + metric) * self.ticks + tick
     }
 
     pub fn ticks(&self) -> usize {
@@ -100,7 +131,7 @@ impl Bands {
     /// The band of one firm's metric (a [`FirmTick::COLUMNS`] name) over ticks; None for an
     /// unknown metric.
     pub fn series(&self, firm: usize, metric: &str) -> Option<Vec<Estimate>> {
-        let metric = FirmTick::COLUMNS.iter().position(|c| *c == metric)?;
+        let metric = self.metrics.iter().position(|c| *c == metric)?;
         Some(
             (0..self.ticks)
                 .map(|tick| self.cells[self.cell(firm, metric, tick)].estimate())

@@ -8,6 +8,7 @@
 pub mod bands;
 pub mod stats;
 pub mod summary;
+pub mod sweep;
 
 use rayon::prelude::*;
 

@@ -47,6 +47,16 @@ impl Regime {
     }
 }
 
+impl std::str::FromStr for Regime {
+    type Err = String;
+    fn from_str(text: &str) -> Result<Regime, String> {
+        Regime::ALL
+            .into_iter()
+            .find(|r| r.as_str() == text)
+            .ok_or_else(|| format!("unknown regime `{text}`"))
+    }
+}
+
 impl std::fmt::Display for Regime {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str(self.as_str())

@@ -6,7 +6,7 @@
 //! synchronous, so the order in which customers are processed cannot change results, and keeps
 //! the per-slot memory small (one private record plus two 16-byte public ones).
 
-use rand_distr::{Beta, Distribution, LogNormal, Normal};
+use rand_distr::{Beta, Distribution, LogNormal};
 
 use super::config::{Customers as CustomerDists, Dist, Staff};
 use super::rng::Stream;
@@ -123,7 +123,8 @@ pub struct Public {
     /// Share of recent contributions that succeeded, or a negative value if none were made.
     pub success_rate: f32,
     pub firm: u8,
-    /// Bit 0: took revenge this week.
+    /// [`Public::REVENGE`]: took revenge this week; [`Public::SPOKE_POSITIVE`] and
+    /// [`Public::SPOKE_NEGATIVE`]: spoke well or ill of its firm this week.
     pub flags: u8,
 }
 
@@ -136,8 +137,11 @@ impl Public {
         flags: 0,
     };
     pub const REVENGE: u8 = 1;
+    pub const SPOKE_POSITIVE: u8 = 2;
+    pub const SPOKE_NEGATIVE: u8 = 4;
 
-    pub fn of(customer: &Customer, revenge: bool) -> Public {
+    /// The public view of `customer` with this week's `flags`.
+    pub fn of(customer: &Customer, flags: u8) -> Public {
         let success_rate = if customer.recent_contributions > 0.05 {
             (customer.recent_successes / customer.recent_contributions).min(1.0)
         } else {
@@ -148,7 +152,7 @@ impl Public {
             emotional: customer.emotional,
             success_rate,
             firm: customer.firm,
-            flags: if revenge { Public::REVENGE } else { 0 },
+            flags,
         }
     }
 }
@@ -202,11 +206,17 @@ impl TraitSampler {
         }
     }
 
+    /// One draw. It takes exactly one value from `rng` and samples from a sub-stream seeded by
+    /// it, so however many draws a distribution needs (Beta sampling rejects), the draws that
+    /// follow are unchanged: two scenarios that differ in one trait's parameters keep common
+    /// random numbers for everything else.
     pub fn sample(&self, rng: &mut Stream) -> f32 {
+        use rand::{Rng, SeedableRng};
+        let mut sub = Stream::seed_from_u64(rng.next_u64());
         match self {
             TraitSampler::Constant(value) => *value,
-            TraitSampler::Beta(beta) => beta.sample(rng) as f32,
-            TraitSampler::LogNormal(log_normal) => log_normal.sample(rng) as f32,
+            TraitSampler::Beta(beta) => beta.sample(&mut sub) as f32,
+            TraitSampler::LogNormal(log_normal) => log_normal.sample(&mut sub) as f32,
         }
     }
 }
@@ -266,18 +276,24 @@ impl CustomerBirth {
     }
 }
 
-/// Samplers for a new hire of one firm: traits normal around the firm's means, clamped.
+/// Samplers for a new hire of one firm: each trait Beta-distributed around the firm's mean
+/// (so a small mean such as a rudeness of 0.03 is kept exactly, unlike a clamped normal).
 #[derive(Debug, Clone)]
 pub struct Hiring {
-    means: [f32; 6],
-    noise: Option<Normal<f64>>,
+    traits: [TraitSampler; 6],
     initial_morale: f32,
 }
 
 impl Hiring {
     pub fn new(staff: &Staff) -> Hiring {
+        let trait_of = |mean: f64| {
+            // The spread is capped below the largest a distribution on [0, 1] with this mean
+            // can have.
+            let limit = (mean * (1.0 - mean)).sqrt();
+            TraitSampler::unit(Dist::new(mean, staff.spread.min(0.9 * limit)))
+        };
         Hiring {
-            means: [
+            traits: [
                 staff.helpfulness,
                 staff.empathy,
                 staff.politeness,
@@ -285,21 +301,13 @@ impl Hiring {
                 staff.rudeness,
                 staff.indifference,
             ]
-            .map(|m| m as f32),
-            noise: (staff.spread > 0.0)
-                .then(|| Normal::new(0.0, staff.spread).ok())
-                .flatten(),
+            .map(trait_of),
             initial_morale: staff.initial_morale as f32,
         }
     }
 
     pub fn hire(&self, firm: u8, rng: &mut Stream) -> Employee {
-        let mut traits = self.means;
-        if let Some(noise) = &self.noise {
-            for value in &mut traits {
-                *value = (*value + noise.sample(rng) as f32).clamp(0.0, 1.0);
-            }
-        }
+        let traits = self.traits.map(|sampler| sampler.sample(rng));
         let [
             helpfulness,
             empathy,
@@ -342,6 +350,36 @@ mod tests {
         let mean = draws.iter().sum::<f32>() / draws.len() as f32;
         assert!((mean - 0.3).abs() < 0.01, "mean {mean}");
         assert!(draws.iter().all(|x| (0.0..=1.0).contains(x)));
+    }
+
+    #[test]
+    fn a_trait_draw_consumes_one_value_whatever_its_distribution() {
+        let narrow = TraitSampler::unit(Dist::new(0.3, 0.01));
+        let wide = TraitSampler::unit(Dist::new(0.9, 0.2));
+        let mut a = stream(5, Purpose::InitCustomers, 0, 0);
+        let mut b = stream(5, Purpose::InitCustomers, 0, 0);
+        narrow.sample(&mut a);
+        wide.sample(&mut b);
+        assert_eq!(
+            crate::model::rng::unit(&mut a),
+            crate::model::rng::unit(&mut b)
+        );
+    }
+
+    #[test]
+    fn hires_keep_small_trait_means() {
+        let staff = Staff {
+            rudeness: 0.03,
+            spread: 0.1,
+            ..Staff::default()
+        };
+        let hiring = Hiring::new(&staff);
+        let mut rng = stream(3, Purpose::InitEmployees, 0, 0);
+        let mean = (0..20_000)
+            .map(|_| hiring.hire(0, &mut rng).rudeness)
+            .sum::<f32>()
+            / 20_000.0;
+        assert!((mean - 0.03).abs() < 0.003, "mean rudeness {mean}");
     }
 
     #[test]

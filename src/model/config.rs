@@ -60,9 +60,10 @@ impl Default for Population {
     }
 }
 
-/// Distributions of customer traits and of the initial states.
+/// Distributions of customer traits and of the initial states. A trait written with only one
+/// of `mean` and `spread` keeps that trait's own default for the other.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
-#[serde(default, deny_unknown_fields)]
+#[serde(from = "CustomersSpec")]
 pub struct Customers {
     pub expertise: Dist,
     pub sociability: Dist,
@@ -92,6 +93,57 @@ impl Default for Customers {
             satisfaction: Dist::new(0.7, 0.12),
             loyalty: Dist::new(0.5, 0.12),
             experience_value: Dist::new(0.45, 0.1),
+        }
+    }
+}
+
+/// A distribution as written, either key optional.
+#[derive(Debug, Clone, Copy, PartialEq, Deserialize, Default)]
+#[serde(deny_unknown_fields)]
+struct PartialDist {
+    mean: Option<f64>,
+    spread: Option<f64>,
+}
+
+impl PartialDist {
+    fn or(self, default: Dist) -> Dist {
+        Dist::new(
+            self.mean.unwrap_or(default.mean),
+            self.spread.unwrap_or(default.spread),
+        )
+    }
+}
+
+/// The `[customers]` table as written (every trait optional, every key of a trait optional).
+#[derive(Debug, Clone, Default, Deserialize)]
+#[serde(default, deny_unknown_fields)]
+struct CustomersSpec {
+    expertise: PartialDist,
+    sociability: PartialDist,
+    activity: PartialDist,
+    vindictiveness: PartialDist,
+    forgiveness: PartialDist,
+    empowerment: PartialDist,
+    self_efficacy: PartialDist,
+    satisfaction: PartialDist,
+    loyalty: PartialDist,
+    experience_value: PartialDist,
+}
+
+impl From<CustomersSpec> for Customers {
+    fn from(spec: CustomersSpec) -> Customers {
+        let d = Customers::default();
+        Customers {
+            expertise: spec.expertise.or(d.expertise),
+            sociability: spec.sociability.or(d.sociability),
+            activity: spec.activity.or(d.activity),
+            vindictiveness: spec.vindictiveness.or(d.vindictiveness),
+            forgiveness: spec.forgiveness.or(d.forgiveness),
+            empowerment: spec.empowerment.or(d.empowerment),
+            self_efficacy: spec.self_efficacy.or(d.self_efficacy),
+            satisfaction: spec.satisfaction.or(d.satisfaction),
+            loyalty: spec.loyalty.or(d.loyalty),
+            experience_value: spec.experience_value.or(d.experience_value),
         }
     }
 }

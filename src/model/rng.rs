@@ -19,6 +19,8 @@ pub enum Purpose {
     InitEmployees = 3,
     Customers = 4,
     Employees = 5,
+    /// Experiment designs (Latin hypercube sampling).
+    Design = 6,
 }
 
 /// SplitMix64 finaliser: a bijective 64-bit mix with good avalanche.

@@ -192,7 +192,7 @@ pub fn performance(e: &Encounter, quality: f32, help: f32, warmth: f32) -> f32 {
         + 0.3 * quality
         + 0.1 * flag(e.success)
         + 0.1 * help
-        + 0.1 * warmth
+        + 0.15 * warmth
         + 0.06 * flag(e.heard)
         + 0.06 * flag(e.implemented)
         + 0.06 * flag(e.recognised)
@@ -295,7 +295,7 @@ pub fn wom_chance(affect: f32) -> (f32, bool) {
     if gap >= 0.0 {
         ((gap / (1.0 - WOM_NEUTRAL)).powi(2) * 0.8 + 0.1, true)
     } else {
-        ((-gap / WOM_NEUTRAL).sqrt() * 0.9, false)
+        (0.1 + 0.8 * (-gap / WOM_NEUTRAL).sqrt(), false)
     }
 }
 

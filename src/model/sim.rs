@@ -31,7 +31,7 @@ const FAILURE_MEMORY_DECAY: f32 = 0.97;
 const HEARD_EMPOWERMENT: f32 = 0.08;
 /// Weekly decay of empowerment toward its resting level when the customer is not heard.
 const EMPOWERMENT_DECAY: f32 = 0.02;
-/// Being heard also lifts self-efficacy toward empowerment (Füller et al. 2009).
+/// Being heard also lifts self-efficacy, in proportion to empowerment (Füller et al. 2009).
 const EMPOWERMENT_TO_EFFICACY: f32 = 0.03;
 /// Learning rate of experience values from one encounter (Huang & Suo 2021).
 const EXPERIENCE_RATE: f32 = 0.1;
@@ -248,7 +248,7 @@ impl Simulation {
                     }
                 }
             });
-        let public: Vec<Public> = customers.iter().map(|c| Public::of(c, false)).collect();
+        let public: Vec<Public> = customers.iter().map(|c| Public::of(c, 0)).collect();
 
         let mut employees = Vec::new();
         let mut stream = rng::stream(replication_seed, Purpose::InitEmployees, 0, 0);
@@ -624,8 +624,7 @@ fn update_block(
         }
         if customer.is_active() {
             observe_customer(&mut tallies[customer.firm as usize], customer);
-            *public = Public::of(customer, false);
-            public.flags = flags;
+            *public = Public::of(customer, flags);
         } else {
             *public = Public::VACANT;
         }
@@ -641,9 +640,8 @@ fn pick_choice(firms: &[FirmView], u: f32) -> usize {
         .unwrap_or(firms.len().saturating_sub(1))
 }
 
-/// Bits of [`Public::flags`] for word of mouth spoken this week.
-const SPOKE_POSITIVE: u8 = 2;
-const SPOKE_NEGATIVE: u8 = 4;
+const SPOKE_POSITIVE: u8 = Public::SPOKE_POSITIVE;
+const SPOKE_NEGATIVE: u8 = Public::SPOKE_NEGATIVE;
 
 /// One active customer's week. Returns the public flags (revenge, word of mouth spoken).
 fn update_customer(
@@ -707,7 +705,11 @@ fn update_customer(
     // Empowerment: up when heard, back toward its resting level when not.
     if heard {
         c.empowerment = rules::toward(c.empowerment, 1.0, HEARD_EMPOWERMENT);
-        c.self_efficacy = rules::toward(c.self_efficacy, c.empowerment, EMPOWERMENT_TO_EFFICACY);
+        c.self_efficacy = rules::toward(
+            c.self_efficacy,
+            1.0,
+            EMPOWERMENT_TO_EFFICACY * c.empowerment,
+        );
     } else {
         c.empowerment = rules::toward(c.empowerment, c.base_empowerment, EMPOWERMENT_DECAY);
     }
@@ -724,7 +726,10 @@ fn update_customer(
     {
         flags |= Public::REVENGE;
         tally.revenge_acts += 1.0;
-        let reach = neighbours.len() as f64;
+        let reach = neighbours
+            .iter()
+            .filter(|&&n| context.public[n as usize].firm != VACANT)
+            .count() as f64;
         tally.codestroyed += REVENGE_DAMAGE + REVENGE_DAMAGE_PER_NEIGHBOUR * reach;
         c.recent_wom_negative += WINDOW_RATE * reach as f32;
         c.grievance = (c.grievance - REVENGE_RELIEF).max(0.0);
@@ -820,6 +825,9 @@ fn update_customer(
             c.tenure = 0;
             c.contributions = 0.0;
             tallies[other].acquired += 1.0;
+            // What was said this week was about the old firm; neighbours must not hear it as
+            // talk about the new one.
+            return 0;
         } else {
             c.firm = VACANT;
             return 0;
@@ -999,13 +1007,15 @@ fn encounter(
     if e.success {
         c.self_efficacy = rules::toward(c.self_efficacy, 1.0, k.mastery);
     } else if !e.tech_failure {
-        c.self_efficacy = rules::toward(c.self_efficacy, 0.0, 0.5 * k.mastery);
+        // A failure the customer attributes to itself (not to the platform) teaches as much as
+        // a success: self-efficacy tracks the own success rate (Bandura 1977).
+        c.self_efficacy = rules::toward(c.self_efficacy, 0.0, k.mastery);
     }
     let flag = |b: bool| if b { 1.0 } else { 0.0 };
     let functional = (0.4 * firm.quality + 0.3 * flag(e.success) + 0.3 * help
         - 0.3 * flag(e.tech_failure))
     .clamp(0.0, 1.0);
-    let emotional = (0.5 + 0.4 * v + 0.3 * (warmth - 0.5)).clamp(0.0, 1.0);
+    let emotional = (0.5 + 0.4 * v + 0.4 * (warmth - 0.5)).clamp(0.0, 1.0);
     let social = (0.3 + 0.4 * flag(e.recognised) + 0.2 * flag(e.success) + 0.1 * flag(e.heard))
         .clamp(0.0, 1.0);
     c.functional = rules::toward(c.functional, functional, EXPERIENCE_RATE);

@@ -47,6 +47,49 @@ where
     }
 }
 
+/// A file being written under its temporary name; [`AtomicFile::commit`] renames it into place.
+/// Dropped without commit, the temporary file is removed and the destination is untouched.
+pub struct AtomicFile {
+    path: PathBuf,
+    temp: PathBuf,
+    writer: Option<BufWriter<fs::File>>,
+}
+
+impl AtomicFile {
+    pub fn create(path: &Path) -> io::Result<AtomicFile> {
+        let temp = temp_path_for(path);
+        let writer = BufWriter::new(fs::File::create(&temp)?);
+        Ok(AtomicFile {
+            path: path.to_owned(),
+            temp,
+            writer: Some(writer),
+        })
+    }
+
+    pub fn writer(&mut self) -> &mut BufWriter<fs::File> {
+        self.writer
+            .as_mut()
+            .expect("an AtomicFile is only used before commit")
+    }
+
+    /// Flushes, syncs and renames the file into place.
+    pub fn commit(mut self) -> io::Result<()> {
+        if let Some(mut writer) = self.writer.take() {
+            writer.flush()?;
+            writer.get_ref().sync_all()?;
+        }
+        commit(&self.temp, &self.path)
+    }
+}
+
+impl Drop for AtomicFile {
+    fn drop(&mut self) {
+        if self.writer.take().is_some() {
+            let _ = fs::remove_file(&self.temp);
+        }
+    }
+}
+
 /// Writes a whole byte string atomically.
 pub fn write_bytes_atomic(path: &Path, bytes: &[u8]) -> io::Result<()> {
     write_atomic(path, |w| w.write_all(bytes))
@@ -64,6 +107,21 @@ mod tests {
         assert_eq!(fs::read_to_string(&path).unwrap(), "x,y\n1,2\n");
         let names: Vec<_> = fs::read_dir(dir.path()).unwrap().collect();
         assert_eq!(names.len(), 1, "temporary file left behind");
+    }
+
+    #[test]
+    fn uncommitted_atomic_file_leaves_nothing() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("b.csv");
+        {
+            let mut file = AtomicFile::create(&path).unwrap();
+            file.writer().write_all(b"partial").unwrap();
+        }
+        assert_eq!(fs::read_dir(dir.path()).unwrap().count(), 0);
+        let mut file = AtomicFile::create(&path).unwrap();
+        file.writer().write_all(b"done").unwrap();
+        file.commit().unwrap();
+        assert_eq!(fs::read_to_string(&path).unwrap(), "done");
     }
 
     #[test]

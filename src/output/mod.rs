@@ -11,4 +11,5 @@ pub mod charts;
 pub mod csv;
 pub mod manifest;
 pub mod report;
+pub mod sweep_csv;
 pub mod trajectories;

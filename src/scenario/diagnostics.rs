@@ -165,6 +165,32 @@ pub fn parse_unknown(message: &str) -> Option<(String, Vec<String>)> {
 /// ` (did you mean `X`?)` for an unknown field or variant that is close to a
 /// valid one.
 pub fn describe_toml_error(file: &str, text: &str, error: &toml::de::Error) -> String {
+    let explained = explain(text, error);
+    let mut out = file.to_owned();
+    if let Some((line, column)) = explained.position {
+        out.push_str(&format!(":{line}:{column}"));
+    }
+    if let Some(path) = &explained.path {
+        out.push_str(&format!(": {path}"));
+    }
+    out.push_str(&format!(": {}", explained.message));
+    out
+}
+
+/// A toml error taken apart: where it is, which key it concerns, and what is wrong.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Explained {
+    /// 1-based line and column in the document, when the error points into it.
+    pub position: Option<(usize, usize)>,
+    /// Dotted key path (with array indices when the error has a span).
+    pub path: Option<String>,
+    /// The message on one line, with a suggestion for a misspelt key or variant.
+    pub message: String,
+}
+
+/// Takes a toml deserialization (or syntax) error of the document `text` apart; see
+/// [`describe_toml_error`] for the cases.
+pub fn explain(text: &str, error: &toml::de::Error) -> Explained {
     let mut message = one_line(error.message());
     let unknown = parse_unknown(&message);
     if let Some((name, expected)) = &unknown {
@@ -192,27 +218,31 @@ pub fn describe_toml_error(file: &str, text: &str, error: &toml::de::Error) -> S
             Some(keys) => Some(with_unknown(keys)),
             None => unknown_field.cloned(),
         };
-        return match path {
-            Some(path) => format!("{file}: {path}: {message}"),
-            None => format!("{file}: {message}"),
+        return Explained {
+            position: None,
+            path,
+            message,
         };
     };
     let parsed = DeTable::parse(text).is_ok();
     if parsed && span.is_empty() && span.start == 0 {
         // toml gives the document root the empty span `0..0`; errors about the
         // document as a whole (e.g. a missing top-level field) land here.
-        return format!("{file}: {message}");
+        return Explained {
+            position: None,
+            path: None,
+            message,
+        };
     }
-
-    let (line, column) = line_col(text, span.start);
     let path = if parsed {
-        key_path_at(text, span).map(with_unknown)
+        key_path_at(text, span.clone()).map(with_unknown)
     } else {
         None
     };
-    match path {
-        Some(path) => format!("{file}:{line}:{column}: {path}: {message}"),
-        None => format!("{file}:{line}:{column}: {message}"),
+    Explained {
+        position: Some(line_col(text, span.start)),
+        path,
+        message,
     }
 }
 

@@ -7,6 +7,7 @@
 //! blame), so that a user can jump straight to the mistake. A [`Scenario`] can only be built
 //! through [`Scenario::load`], so code downstream never re-checks it.
 
+pub mod design;
 pub mod diagnostics;
 pub mod overrides;
 
@@ -14,6 +15,7 @@ use serde::{Deserialize, Serialize};
 
 use crate::model::config::{Behaviour, Customers, Firm, Market, Network, Population};
 use crate::model::{Config, ValidConfig};
+pub use design::{Design, DesignKind, ExperimentSpec, Point};
 pub use overrides::{Override, OverrideError};
 
 /// The built-in baseline scenario, identical to `scenarios/baseline.toml`.
@@ -45,6 +47,9 @@ pub struct ScenarioFile {
     pub market: Market,
     pub behaviour: Behaviour,
     pub firms: Vec<Firm>,
+    /// The experiment design run by `cocreate sweep` (ignored by `run`).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub experiment: Option<ExperimentSpec>,
 }
 
 impl Default for ScenarioFile {
@@ -61,6 +66,7 @@ impl Default for ScenarioFile {
             market: Market::default(),
             behaviour: Behaviour::default(),
             firms: vec![Firm::default()],
+            experiment: None,
         }
     }
 }
@@ -113,6 +119,7 @@ impl ScenarioError {
 pub struct Scenario {
     file: ScenarioFile,
     model: ValidConfig,
+    design: Option<Design>,
 }
 
 impl Scenario {
@@ -132,10 +139,48 @@ impl Scenario {
                 None
             }
         };
+        let design = match &file.experiment {
+            None => None,
+            Some(spec) => {
+                let resolved = toml::Table::try_from(&file).unwrap_or_default();
+                match spec.expand(&resolved, file.seed) {
+                    Ok(design) => Some(design),
+                    Err(issues) => {
+                        for (path, message) in issues {
+                            lines.push(locate(source, overrides, &path, &message));
+                        }
+                        None
+                    }
+                }
+            }
+        };
         match model {
-            Some(model) if lines.is_empty() => Ok(Scenario { file, model }),
+            Some(model) if lines.is_empty() => Ok(Scenario {
+                file,
+                model,
+                design,
+            }),
             _ => Err(ScenarioError { lines }),
         }
+    }
+
+    /// This scenario with further overrides applied (e.g. one design point), validated again.
+    /// Errors name `context` (such as the design point) so the user can find the culprit.
+    pub fn with_overrides(
+        &self,
+        overrides: &[Override],
+        context: &str,
+    ) -> Result<Scenario, ScenarioError> {
+        let source = Source {
+            name: context.to_owned(),
+            text: self.resolved_toml(),
+        };
+        Scenario::load(&source, overrides)
+    }
+
+    /// The expanded experiment design, if the scenario has an `[experiment]` table.
+    pub fn design(&self) -> Option<&Design> {
+        self.design.as_ref()
     }
 
     pub fn name(&self) -> &str {
@@ -194,12 +239,38 @@ fn parse(source: &Source, overrides: &[Override]) -> Result<ScenarioFile, Scenar
     let mut table = toml::Table::try_from(&file)
         .map_err(|error| ScenarioError::one(format!("{}: cannot resolve: {error}", source.name)))?;
     overrides::apply(&mut table, overrides)
-        .map_err(|error| ScenarioError::one(error.to_string()))?;
-    table.try_into::<ScenarioFile>().map_err(|error| {
-        let described = diagnostics::describe_toml_error("--set", "", &error);
-        let raws: Vec<&str> = overrides.iter().map(|o| o.raw.as_str()).collect();
-        ScenarioError::one(format!("{described} (from --set {})", raws.join(" --set ")))
+        .map_err(|error| ScenarioError::one(format!("--set {error}")))?;
+    // Through text again, so that an error carries a span and hence a full key path (with
+    // array indices) that names the override to blame.
+    let text = toml::to_string(&table).map_err(|error| {
+        ScenarioError::one(format!("{}: cannot apply --set: {error}", source.name))
+    })?;
+    toml::from_str::<ScenarioFile>(&text).map_err(|error| {
+        let explained = diagnostics::explain(&text, &error);
+        let path = explained.path.unwrap_or_default();
+        ScenarioError::one(match blame(overrides, &path) {
+            Some(item) => format!("{}: {path}: {}", flag_or_set(item), explained.message),
+            None => format!("--set: {path}: {}", explained.message),
+        })
     })
+}
+
+/// The override that wrote `path` (or a table containing it, or a value inside it), if any.
+fn blame<'a>(overrides: &'a [Override], path: &str) -> Option<&'a Override> {
+    overrides.iter().rev().find(|o| {
+        o.key == path
+            || path.starts_with(&format!("{}.", o.key))
+            || o.key.starts_with(&format!("{path}."))
+    })
+}
+
+/// How the user wrote an override: `--set KEY=VALUE`, or a flag such as `--seed 7`.
+fn flag_or_set(item: &Override) -> String {
+    if item.raw.starts_with("--") {
+        item.raw.clone()
+    } else {
+        format!("--set {}", item.raw)
+    }
 }
 
 /// Checks of the run settings that are not the model's business.
@@ -242,12 +313,8 @@ fn check_run_settings(file: &ScenarioFile) -> Vec<(String, String)> {
 /// Renders a validation issue at its best-known location: the `--set` that wrote the value,
 /// else the value's line in the file, else the nearest enclosing table, else just the file.
 fn locate(source: &Source, overrides: &[Override], path: &str, message: &str) -> String {
-    if let Some(set) = overrides.iter().rev().find(|o| {
-        o.key == path
-            || path.starts_with(&format!("{}.", o.key))
-            || o.key.starts_with(&format!("{path}."))
-    }) {
-        return format!("--set {}: {path}: {message}", set.raw);
+    if let Some(item) = blame(overrides, path) {
+        return format!("{}: {path}: {message}", flag_or_set(item));
     }
     let span = diagnostics::span_of_path(&source.text, path)
         .or_else(|| diagnostics::span_of_nearest(&source.text, path).map(|(_, span)| span));
@@ -334,6 +401,36 @@ mod tests {
             Scenario::load(&source(""), &[set("firms.3.policy.incentive=0.9")]).unwrap_err();
         assert!(
             error.lines[0].contains("past the end of `firms`"),
+            "{error}"
+        );
+        assert!(error.lines[0].starts_with("--set `firms.3"), "{error}");
+        let two_firms =
+            "[[firms]]\nname = \"a\"\nshare = 0.5\n[[firms]]\nname = \"b\"\nshare = 0.5\n";
+        let error = Scenario::load(
+            &source(two_firms),
+            &[set("ticks=5"), set("firms.1.policy.incentive=\"high\"")],
+        )
+        .unwrap_err();
+        assert!(
+            error.lines[0]
+                .starts_with("--set firms.1.policy.incentive=\"high\": firms.1.policy.incentive: "),
+            "{error}"
+        );
+    }
+
+    #[test]
+    fn a_trait_written_with_only_its_mean_keeps_its_own_spread() {
+        let text = "[customers]\nactivity = { mean = 0.2 }\n";
+        let scenario = Scenario::load(&source(text), &[]).unwrap();
+        assert_eq!(scenario.model().customers.activity.mean, 0.2);
+        assert_eq!(scenario.model().customers.activity.spread, 1.8);
+        let error = Scenario::load(
+            &source("[customers]\nactivity = { mean = 0.2, sprad = 1 }\n"),
+            &[],
+        )
+        .unwrap_err();
+        assert!(
+            error.lines[0].contains("customers.activity.sprad"),
             "{error}"
         );
     }

@@ -1,0 +1,598 @@
+//! Sweeps: every (design point, replication) run of an experiment design, executed in parallel,
+//! checkpointed one file per run, and aggregated in run order.
+//!
+//! Why one file per run: a run's record is written atomically under `runs/` the moment it
+//! finishes, so memory stays bounded by the number of threads, an interrupted sweep resumes by
+//! skipping runs whose record exists, and shards (`--shard I/N`, interleaved: run `k` belongs to
+//! shard `k % N + 1`) can write into one shared directory. [`aggregate`] then reads the records
+//! in run order, whoever wrote them, so a sharded-and-merged sweep gives the same numbers as an
+//! unsharded one. Replication `r` has the same seed at every point (common random numbers), so
+//! adding points or replications never changes existing runs.
+
+use std::fs;
+use std::io;
+use std::path::{Path, PathBuf};
+
+use rayon::prelude::*;
+use serde::{Deserialize, Serialize};
+
+use super::bands::Bands;
+use super::stats::Estimate;
+use super::summary::FirmSummary;
+use super::{Keep, Progress, Regime, Silent, run_replication};
+use crate::scenario::{Design, DesignKind, Scenario, ScenarioError};
+
+/// Trajectories kept per run for the per-point bands.
+pub const BAND_METRICS: [&str; 8] = [
+    "active_customers",
+    "participation_rate",
+    "satisfaction",
+    "loyalty",
+    "cocreated_value",
+    "codestroyed_value",
+    "employee_morale",
+    "profit",
+];
+
+/// Directory of run records inside a sweep's output directory.
+pub const RUNS_DIR: &str = "runs";
+/// The sweep's identity file: which design the run records belong to.
+pub const SWEEP_FILE: &str = "sweep.json";
+
+/// A failed sweep operation.
+#[derive(Debug, thiserror::Error)]
+pub enum SweepError {
+    #[error("{0}")]
+    Invalid(String),
+    #[error(transparent)]
+    Scenario(#[from] ScenarioError),
+    #[error("{path}: {source}")]
+    Io {
+        path: PathBuf,
+        #[source]
+        source: io::Error,
+    },
+    #[error("{0}")]
+    Incomplete(String),
+}
+
+fn io_error(path: &Path) -> impl FnOnce(io::Error) -> SweepError + '_ {
+    move |source| SweepError::Io {
+        path: path.to_owned(),
+        source,
+    }
+}
+
+/// Which share of the runs this process executes.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Shard {
+    /// 1-based shard number.
+    pub index: usize,
+    pub count: usize,
+}
+
+impl std::str::FromStr for Shard {
+    type Err = String;
+    fn from_str(text: &str) -> Result<Shard, String> {
+        let usage = || format!("`{text}`: expected I/N with 1 <= I <= N, e.g. 2/8");
+        let (index, count) = text.split_once('/').ok_or_else(usage)?;
+        let index: usize = index.trim().parse().map_err(|_| usage())?;
+        let count: usize = count.trim().parse().map_err(|_| usage())?;
+        if index == 0 || index > count {
+            return Err(usage());
+        }
+        Ok(Shard { index, count })
+    }
+}
+
+impl Shard {
+    pub const ALL: Shard = Shard { index: 1, count: 1 };
+
+    pub fn owns(&self, run: usize) -> bool {
+        run % self.count == self.index - 1
+    }
+}
+
+/// One run of a sweep.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct RunId {
+    pub run: usize,
+    pub point: usize,
+    pub replication: u32,
+}
+
+/// A validated sweep: the base scenario, its design and one validated scenario per point.
+pub struct Plan {
+    pub scenario: Scenario,
+    pub design: Design,
+    pub points: Vec<Scenario>,
+    pub replications: u32,
+    /// SHA-256 of the resolved scenario (design included): the identity of the sweep.
+    pub identity: String,
+}
+
+impl Plan {
+    /// Validates every design point as a whole scenario before anything runs.
+    pub fn new(scenario: Scenario) -> Result<Plan, SweepError> {
+        let design = scenario.design().cloned().ok_or_else(|| {
+            SweepError::Invalid(format!(
+                "scenario `{}` has no [experiment] table: add one with a design (grid, lhs or \
+                 variants) to sweep it, or use `cocreate run`",
+                scenario.name()
+            ))
+        })?;
+        let mut points = Vec::with_capacity(design.points.len());
+        for point in &design.points {
+            let context = format!("experiment point {} ({})", point.index, point.label);
+            points.push(scenario.with_overrides(&point.overrides, &context)?);
+        }
+        let identity = crate::output::manifest::sha256_hex(scenario.resolved_toml().as_bytes());
+        Ok(Plan {
+            replications: scenario.replications(),
+            scenario,
+            design,
+            points,
+            identity,
+        })
+    }
+
+    pub fn run_count(&self) -> usize {
+        self.points.len() * self.replications as usize
+    }
+
+    pub fn run(&self, run: usize) -> RunId {
+        let replications = self.replications as usize;
+        RunId {
+            run,
+            point: run / replications,
+            replication: (run % replications) as u32,
+        }
+    }
+
+    pub fn runs(&self, shard: Shard) -> Vec<RunId> {
+        (0..self.run_count())
+            .filter(|&run| shard.owns(run))
+            .map(|run| self.run(run))
+            .collect()
+    }
+
+    pub fn firms(&self) -> usize {
+        self.scenario.model().firms.len()
+    }
+
+    pub fn ticks(&self) -> usize {
+        self.scenario.ticks() as usize + 1
+    }
+}
+
+/// What a run leaves behind: its summaries and its key trajectories.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct RunRecord {
+    pub sweep: String,
+    pub run: usize,
+    pub point: usize,
+    pub replication: u32,
+    pub seed: u64,
+    /// Per firm: the [`FirmSummary::COLUMNS`] values.
+    pub outcomes: Vec<Vec<f64>>,
+    /// Per firm: the regime.
+    pub regimes: Vec<String>,
+    /// Per firm, per [`BAND_METRICS`] metric: the values at ticks 0..=T (single precision
+    /// suffices for bands).
+    pub trajectories: Vec<Vec<Vec<f32>>>,
+}
+
+/// The sweep's identity file content.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct SweepIdentity {
+    pub sweep: String,
+    pub scenario: String,
+    pub points: usize,
+    pub replications: u32,
+    pub runs: usize,
+}
+
+fn run_path(dir: &Path, run: usize) -> PathBuf {
+    dir.join(RUNS_DIR).join(format!("{run:07}.json"))
+}
+
+/// Reads a run record if it exists, belongs to this sweep and is the expected run.
+fn read_record(dir: &Path, plan: &Plan, run: RunId) -> Option<RunRecord> {
+    let text = fs::read_to_string(run_path(dir, run.run)).ok()?;
+    let record: RunRecord = serde_json::from_str(&text).ok()?;
+    (record.sweep == plan.identity
+        && record.run == run.run
+        && record.point == run.point
+        && record.replication == run.replication
+        && record.outcomes.len() == plan.firms())
+    .then_some(record)
+}
+
+/// Prepares the output directory: creates `runs/` and writes (or checks) the identity file, so
+/// records of a different sweep are never mixed in.
+pub fn prepare(dir: &Path, plan: &Plan) -> Result<(), SweepError> {
+    let runs = dir.join(RUNS_DIR);
+    fs::create_dir_all(&runs).map_err(io_error(&runs))?;
+    let identity = SweepIdentity {
+        sweep: plan.identity.clone(),
+        scenario: plan.scenario.name().to_owned(),
+        points: plan.points.len(),
+        replications: plan.replications,
+        runs: plan.run_count(),
+    };
+    let path = dir.join(SWEEP_FILE);
+    if let Ok(text) = fs::read_to_string(&path) {
+        match serde_json::from_str::<SweepIdentity>(&text) {
+            Ok(existing) if existing == identity => return Ok(()),
+            _ => {
+                return Err(SweepError::Invalid(format!(
+                    "{} holds the records of a different sweep ({}); choose another --out or \
+                     delete that directory",
+                    dir.display(),
+                    path.display()
+                )));
+            }
+        }
+    }
+    let text =
+        serde_json::to_string_pretty(&identity).map_err(|e| SweepError::Invalid(e.to_string()))?;
+    crate::output::atomic::write_bytes_atomic(&path, format!("{text}\n").as_bytes())
+        .map_err(io_error(&path))
+}
+
+/// Executes `runs` in parallel, writing each record as it finishes. With `resume`, runs whose
+/// record already exists are skipped. Returns the number of runs executed.
+pub fn execute(
+    dir: &Path,
+    plan: &Plan,
+    runs: &[RunId],
+    resume: bool,
+    progress: &dyn Progress,
+) -> Result<usize, SweepError> {
+    let executed = runs
+        .par_iter()
+        .map(|&run| -> Result<usize, SweepError> {
+            if resume && read_record(dir, plan, run).is_some() {
+                progress.advance(1);
+                return Ok(0);
+            }
+            let record = execute_one(plan, run);
+            let path = run_path(dir, run.run);
+            let text =
+                serde_json::to_string(&record).map_err(|e| SweepError::Invalid(e.to_string()))?;
+            crate::output::atomic::write_bytes_atomic(&path, text.as_bytes())
+                .map_err(io_error(&path))?;
+            progress.advance(1);
+            Ok(1)
+        })
+        .try_reduce(|| 0, |a, b| Ok(a + b))?;
+    Ok(executed)
+}
+
+fn execute_one(plan: &Plan, run: RunId) -> RunRecord {
+    let scenario = &plan.points[run.point];
+    let replication = run_replication(
+        scenario,
+        run.replication,
+        Keep { customers: false },
+        &Silent,
+    );
+    let firms = replication.firms;
+    let trajectories = (0..firms)
+        .map(|firm| {
+            let series = replication.firm_series(firm);
+            BAND_METRICS
+                .iter()
+                .map(|metric| {
+                    series
+                        .iter()
+                        .map(|tick| tick.value(metric).unwrap_or(f64::NAN) as f32)
+                        .collect()
+                })
+                .collect()
+        })
+        .collect();
+    RunRecord {
+        sweep: plan.identity.clone(),
+        run: run.run,
+        point: run.point,
+        replication: run.replication,
+        seed: replication.seed,
+        outcomes: replication
+            .summaries
+            .iter()
+            .map(|s| s.values().to_vec())
+            .collect(),
+        regimes: replication
+            .summaries
+            .iter()
+            .map(|s| s.regime.to_string())
+            .collect(),
+        trajectories,
+    }
+}
+
+/// The runs without a record file. ([`prepare`] guarantees that records in the directory
+/// belong to this sweep; each record is validated again when read.)
+pub fn missing(dir: &Path, plan: &Plan) -> Vec<RunId> {
+    (0..plan.run_count())
+        .map(|run| plan.run(run))
+        .filter(|run| !run_path(dir, run.run).is_file())
+        .collect()
+}
+
+/// Summary of one run and firm, as read back from its record.
+#[derive(Debug, Clone, PartialEq)]
+pub struct RunRow {
+    pub run: RunId,
+    pub seed: u64,
+    pub firm: usize,
+    pub outcomes: Vec<f64>,
+    pub regime: Regime,
+}
+
+/// Per design point and firm: each outcome's estimate and the regime shares.
+#[derive(Debug, Clone, PartialEq)]
+pub struct PointStats {
+    pub point: usize,
+    pub firm: usize,
+    pub outcomes: Vec<Estimate>,
+    /// Shares of runs in [`Regime::ALL`] order.
+    pub regime_shares: [f64; 3],
+}
+
+/// A variant minus the reference (first) variant, paired by replication.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Contrast {
+    pub point: usize,
+    pub firm: usize,
+    pub outcome: &'static str,
+    pub difference: Estimate,
+}
+
+/// Everything aggregated from a sweep's records.
+pub struct SweepResults {
+    pub rows: Vec<RunRow>,
+    pub points: Vec<PointStats>,
+    pub contrasts: Vec<Contrast>,
+    /// Bands of every point, kept only for variants designs (few points).
+    pub variant_bands: Vec<Bands>,
+}
+
+/// Reads every record in run order and aggregates it. `on_bands` receives each point's bands
+/// as soon as its replications are read (so bands of all points are never held at once).
+pub fn aggregate<F>(dir: &Path, plan: &Plan, mut on_bands: F) -> Result<SweepResults, SweepError>
+where
+    F: FnMut(usize, &Bands) -> io::Result<()>,
+{
+    let absent = missing(dir, plan);
+    if !absent.is_empty() {
+        return Err(SweepError::Incomplete(describe_missing(plan, &absent)));
+    }
+    let firms = plan.firms();
+    let replications = plan.replications as usize;
+    let mut rows = Vec::with_capacity(plan.run_count() * firms);
+    let mut points = Vec::with_capacity(plan.points.len() * firms);
+    let mut variant_bands = Vec::new();
+    for point in 0..plan.points.len() {
+        let mut bands = Bands::with_metrics(&BAND_METRICS, firms, plan.ticks());
+        for replication in 0..replications {
+            let run = plan.run(point * replications + replication);
+            let record = read_record(dir, plan, run).ok_or_else(|| {
+                SweepError::Incomplete(format!(
+                    "the record of run {} ({}) is unreadable or belongs to another sweep; \
+                     rerun with --resume to recompute it",
+                    run.run,
+                    run_path(dir, run.run).display()
+                ))
+            })?;
+            for firm in 0..firms {
+                let regime = record.regimes[firm].parse().map_err(SweepError::Invalid)?;
+                rows.push(RunRow {
+                    run,
+                    seed: record.seed,
+                    firm,
+                    outcomes: record.outcomes[firm].clone(),
+                    regime,
+                });
+                for (metric, values) in record.trajectories[firm].iter().enumerate() {
+                    for (tick, &value) in values.iter().enumerate() {
+                        bands.add_value(firm, metric, tick, f64::from(value));
+                    }
+                }
+            }
+        }
+        on_bands(point, &bands).map_err(|source| SweepError::Io {
+            path: dir.to_owned(),
+            source,
+        })?;
+        let point_rows = &rows[point * replications * firms..];
+        for firm in 0..firms {
+            let of_firm: Vec<&RunRow> = point_rows.iter().filter(|r| r.firm == firm).collect();
+            let outcomes = (0..FirmSummary::COLUMNS.len())
+                .map(|o| Estimate::of(of_firm.iter().map(|r| r.outcomes[o])))
+                .collect();
+            let share = |regime| {
+                of_firm.iter().filter(|r| r.regime == regime).count() as f64
+                    / of_firm.len().max(1) as f64
+            };
+            points.push(PointStats {
+                point,
+                firm,
+                outcomes,
+                regime_shares: Regime::ALL.map(share),
+            });
+        }
+        if plan.design.kind == DesignKind::Variants {
+            variant_bands.push(bands);
+        }
+    }
+    let contrasts = if plan.design.kind == DesignKind::Variants {
+        contrasts(&rows, plan)
+    } else {
+        Vec::new()
+    };
+    Ok(SweepResults {
+        rows,
+        points,
+        contrasts,
+        variant_bands,
+    })
+}
+
+/// Paired differences of every variant against the first, per firm and outcome.
+fn contrasts(rows: &[RunRow], plan: &Plan) -> Vec<Contrast> {
+    let firms = plan.firms();
+    let replications = plan.replications as usize;
+    let value = |point: usize, replication: usize, firm: usize, outcome: usize| {
+        rows[(point * replications + replication) * firms + firm].outcomes[outcome]
+    };
+    let mut out = Vec::new();
+    for point in 1..plan.points.len() {
+        for firm in 0..firms {
+            for (outcome, name) in FirmSummary::COLUMNS.iter().enumerate() {
+                let differences = (0..replications)
+                    .map(|r| value(point, r, firm, outcome) - value(0, r, firm, outcome));
+                out.push(Contrast {
+                    point,
+                    firm,
+                    outcome: name,
+                    difference: Estimate::of(differences),
+                });
+            }
+        }
+    }
+    out
+}
+
+/// A message naming the missing runs and the shards that should be rerun.
+pub fn describe_missing(plan: &Plan, absent: &[RunId]) -> String {
+    let mut message = format!(
+        "the sweep is incomplete: {} of {} runs have no record",
+        absent.len(),
+        plan.run_count()
+    );
+    let sample: Vec<String> = absent.iter().take(10).map(|r| r.run.to_string()).collect();
+    message.push_str(&format!(
+        " (runs {}{})",
+        sample.join(", "),
+        if absent.len() > 10 { ", ..." } else { "" }
+    ));
+    message
+}
+
+/// Shards of `count` that own at least one of `absent`.
+pub fn shards_owning(absent: &[RunId], count: usize) -> Vec<usize> {
+    let mut shards: Vec<usize> = absent.iter().map(|r| r.run % count + 1).collect();
+    shards.sort_unstable();
+    shards.dedup();
+    shards
+}
+
+/// Records which shard of how many finished, for merge's messages.
+pub fn mark_shard_done(dir: &Path, shard: Shard) -> Result<(), SweepError> {
+    let path = dir
+        .join(RUNS_DIR)
+        .join(format!("shard-{}-of-{}.done", shard.index, shard.count));
+    crate::output::atomic::write_bytes_atomic(&path, b"").map_err(io_error(&path))
+}
+
+/// Shard counts used in `dir` (from the shard marker files).
+pub fn shard_counts(dir: &Path) -> Vec<usize> {
+    let mut counts: Vec<usize> = fs::read_dir(dir.join(RUNS_DIR))
+        .into_iter()
+        .flatten()
+        .flatten()
+        .filter_map(|entry| {
+            let name = entry.file_name().to_string_lossy().into_owned();
+            let rest = name.strip_prefix("shard-")?.strip_suffix(".done")?;
+            rest.split_once("-of-")?.1.parse().ok()
+        })
+        .collect();
+    counts.sort_unstable();
+    counts.dedup();
+    counts
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::scenario::{Override, Source};
+
+    fn plan() -> Plan {
+        let text = format!(
+            "{}\n[experiment]\ndesign = \"grid\"\n[[experiment.factors]]\nkey = \"firms.0.policy.service_recovery\"\nvalues = [0.1, 0.9]\n",
+            crate::scenario::BASELINE_TOML
+        );
+        let sets: Vec<Override> = [
+            "population.capacity=600",
+            "population.initial=500",
+            "ticks=20",
+            "replications=3",
+        ]
+        .iter()
+        .map(|s| s.parse().unwrap())
+        .collect();
+        let source = Source {
+            name: "t".into(),
+            text,
+        };
+        Plan::new(Scenario::load(&source, &sets).unwrap()).unwrap()
+    }
+
+    #[test]
+    fn shards_partition_the_runs() {
+        let plan = plan();
+        let mut all: Vec<usize> = (1..=4)
+            .flat_map(|i| plan.runs(Shard { index: i, count: 4 }))
+            .map(|r| r.run)
+            .collect();
+        all.sort_unstable();
+        assert_eq!(all, (0..plan.run_count()).collect::<Vec<_>>());
+        assert!("0/3".parse::<Shard>().is_err() && "4/3".parse::<Shard>().is_err());
+        assert_eq!("2/3".parse::<Shard>(), Ok(Shard { index: 2, count: 3 }));
+    }
+
+    #[test]
+    fn sharded_execution_aggregates_like_unsharded() {
+        let plan = plan();
+        let (a, b) = (tempfile::tempdir().unwrap(), tempfile::tempdir().unwrap());
+        prepare(a.path(), &plan).unwrap();
+        execute(a.path(), &plan, &plan.runs(Shard::ALL), false, &Silent).unwrap();
+        prepare(b.path(), &plan).unwrap();
+        for index in [2, 1] {
+            let shard = Shard { index, count: 2 };
+            execute(b.path(), &plan, &plan.runs(shard), false, &Silent).unwrap();
+        }
+        let ra = aggregate(a.path(), &plan, |_, _| Ok(())).unwrap();
+        let rb = aggregate(b.path(), &plan, |_, _| Ok(())).unwrap();
+        assert_eq!(ra.rows, rb.rows);
+        assert_eq!(ra.points, rb.points);
+        // Common random numbers: replication r has the same seed at every point.
+        assert_eq!(ra.rows[0].seed, ra.rows[3].seed);
+    }
+
+    #[test]
+    fn incomplete_sweeps_are_refused_and_resume_fills_the_gap() {
+        let plan = plan();
+        let dir = tempfile::tempdir().unwrap();
+        prepare(dir.path(), &plan).unwrap();
+        execute(
+            dir.path(),
+            &plan,
+            &plan.runs(Shard { index: 1, count: 2 }),
+            false,
+            &Silent,
+        )
+        .unwrap();
+        let Err(SweepError::Incomplete(message)) = aggregate(dir.path(), &plan, |_, _| Ok(()))
+        else {
+            panic!("an incomplete sweep was merged");
+        };
+        assert!(message.contains("3 of 6 runs"), "{message}");
+        assert_eq!(shards_owning(&missing(dir.path(), &plan), 2), [2]);
+        let executed = execute(dir.path(), &plan, &plan.runs(Shard::ALL), true, &Silent).unwrap();
+        assert_eq!(executed, 3);
+        assert!(aggregate(dir.path(), &plan, |_, _| Ok(())).is_ok());
+    }
+}

@@ -1,0 +1,480 @@
+//! The charts of a sweep, chosen by its design:
+//!
+//! - one factor: key outcomes against the factor with their 95% bands, and regime shares;
+//! - two factors: heatmaps of mean net value and of the share of virtuous runs, with the cells
+//!   whose net-value interval straddles zero marked as the tipping region;
+//! - more factors, or a Latin hypercube: net value against each factor (one panel each) and the
+//!   factors ranked by their rank correlation with net value;
+//! - variants: trajectories of every variant with bands on shared axes, outcomes as bars with
+//!   interval whiskers, and the paired contrasts against the first variant.
+
+use std::path::{Path, PathBuf};
+
+use super::bars::{Bar, BarFigure, BarPanel, write_bars};
+use super::charts::{Chart, ChartError, Dash, Line, Panel, write_chart};
+use super::heatmap::{HeatmapFigure, HeatmapPanel, write_heatmaps};
+use crate::experiment::FirmSummary;
+use crate::experiment::Regime;
+use crate::experiment::stats::Estimate;
+use crate::experiment::sweep::{Plan, SweepResults};
+use crate::scenario::DesignKind;
+
+/// Outcomes charted against factors and variants: (summary column, axis label).
+const KEY_OUTCOMES: [(&str, &str); 6] = [
+    ("net_value", "net value (value units)"),
+    ("cocreated_value", "co-created value (value units)"),
+    ("codestroyed_value", "co-destroyed value (value units)"),
+    ("final_loyalty", "final loyalty (0-1)"),
+    ("monthly_churn", "monthly churn (share of customers)"),
+    ("profit", "profit (money units)"),
+];
+
+/// Trajectories drawn for variants: (band metric, panel title, axis label).
+const VARIANT_TRAJECTORIES: [(&str, &str, &str); 6] = [
+    ("loyalty", "Loyalty", "mean over active customers (0-1)"),
+    ("satisfaction", "Satisfaction", "mean over active customers (0-1)"),
+    ("cocreated_value", "Co-created value", "value units per week"),
+    ("codestroyed_value", "Co-destroyed value", "value units per week"),
+    ("active_customers", "Active customers", "customers"),
+    ("profit", "Profit", "money units per week"),
+];
+
+fn outcome_index(name: &str) -> usize {
+    FirmSummary::COLUMNS.iter().position(|c| *c == name).unwrap_or(0)
+}
+
+/// Writes the design's charts into `dir`; returns the files written.
+pub fn write_all(dir: &Path, plan: &Plan, results: &SweepResults) -> Result<Vec<PathBuf>, ChartError> {
+    let mut files = Vec::new();
+    match (plan.design.kind, plan.design.factors.len()) {
+        (DesignKind::Variants, _) => {
+            files.extend(write_chart(dir, &variant_trajectories(plan, results))?);
+            files.extend(write_bars(dir, &variant_outcomes(plan, results))?);
+            files.extend(write_bars(dir, &variant_contrasts(plan, results))?);
+        }
+        (DesignKind::Grid, 1) => {
+            files.extend(write_chart(dir, &one_factor_outcomes(plan, results))?);
+            files.extend(write_chart(dir, &one_factor_regimes(plan, results))?);
+        }
+        (DesignKind::Grid, 2) => {
+            for firm in 0..plan.firms() {
+                files.extend(write_heatmaps(dir, &policy_map(plan, results, firm))?);
+            }
+        }
+        _ => {
+            files.extend(write_chart(dir, &outcome_by_factor(plan, results))?);
+            files.extend(write_bars(dir, &sensitivity(plan, results))?);
+        }
+    }
+    Ok(files)
+}
+
+fn firm_label(plan: &Plan, firm: usize, what: &str) -> String {
+    let names = plan.scenario.firm_names();
+    if names.len() == 1 { what.to_owned() } else { format!("{}: {what}", names[firm]) }
+}
+
+fn subtitle(plan: &Plan) -> String {
+    format!(
+        "{} points x {} replications, mean with 95% interval",
+        plan.points.len(),
+        plan.replications
+    )
+}
+
+fn one_factor_outcomes(plan: &Plan, results: &SweepResults) -> Chart {
+    let factor = &plan.design.factors[0];
+    let x: Vec<f64> = plan.design.points.iter().map(|p| p.values[0]).collect();
+    let names = plan.scenario.firm_names();
+    Chart {
+        file_stem: "outcomes".to_owned(),
+        title: format!("Outcomes against {factor} ({})", subtitle(plan)),
+        x_label: factor.clone(),
+        markers: Vec::new(),
+        panels: KEY_OUTCOMES
+            .iter()
+            .map(|(outcome, label)| Panel {
+                title: label.split(" (").next().unwrap_or(label).to_owned(),
+                y_label: (*label).to_owned(),
+                lines: (0..plan.firms())
+                    .map(|firm| {
+                        let estimates: Vec<&Estimate> = results
+                            .points
+                            .iter()
+                            .filter(|p| p.firm == firm)
+                            .map(|p| &p.outcomes[outcome_index(outcome)])
+                            .collect();
+                        Line {
+                            label: names[firm].clone(),
+                            colour: firm,
+                            dash: Dash::Solid,
+                            x: x.clone(),
+                            mean: estimates.iter().map(|e| e.mean).collect(),
+                            lo: estimates.iter().map(|e| e.lo).collect(),
+                            hi: estimates.iter().map(|e| e.hi).collect(),
+                        }
+                    })
+                    .collect(),
+            })
+            .collect(),
+    }
+}
+
+/// Wilson score interval (95%) of a proportion `p` observed in `n` runs.
+pub fn wilson(p: f64, n: usize) -> (f64, f64) {
+    if n == 0 {
+        return (f64::NAN, f64::NAN);
+    }
+    let z = 1.959_964f64;
+    let n = n as f64;
+    let denominator = 1.0 + z * z / n;
+    let centre = (p + z * z / (2.0 * n)) / denominator;
+    let half = z * (p * (1.0 - p) / n + z * z / (4.0 * n * n)).sqrt() / denominator;
+    ((centre - half).max(0.0), (centre + half).min(1.0))
+}
+
+fn one_factor_regimes(plan: &Plan, results: &SweepResults) -> Chart {
+    let factor = &plan.design.factors[0];
+    let x: Vec<f64> = plan.design.points.iter().map(|p| p.values[0]).collect();
+    let names = plan.scenario.firm_names();
+    let runs = plan.replications as usize;
+    Chart {
+        file_stem: "regimes".to_owned(),
+        title: format!("Share of runs in each regime against {factor} (95% Wilson interval)"),
+        x_label: factor.clone(),
+        markers: Vec::new(),
+        panels: (0..plan.firms())
+            .map(|firm| Panel {
+                title: format!("Regimes of {}", names[firm]),
+                y_label: "share of runs (0-1)".to_owned(),
+                lines: Regime::ALL
+                    .iter()
+                    .enumerate()
+                    .map(|(r, regime)| {
+                        let shares: Vec<f64> = results
+                            .points
+                            .iter()
+                            .filter(|p| p.firm == firm)
+                            .map(|p| p.regime_shares[r])
+                            .collect();
+                        let intervals: Vec<(f64, f64)> = shares.iter().map(|&s| wilson(s, runs)).collect();
+                        Line {
+                            label: regime.to_string(),
+                            colour: r,
+                            dash: Dash::Solid,
+                            x: x.clone(),
+                            mean: shares,
+                            lo: intervals.iter().map(|i| i.0).collect(),
+                            hi: intervals.iter().map(|i| i.1).collect(),
+                        }
+                    })
+                    .collect(),
+            })
+            .collect(),
+    }
+}
+
+fn policy_map(plan: &Plan, results: &SweepResults, firm: usize) -> HeatmapFigure {
+    let design = &plan.design;
+    let distinct = |factor: usize| {
+        let mut values: Vec<f64> = design.points.iter().map(|p| p.values[factor]).collect();
+        values.dedup();
+        values.sort_by(f64::total_cmp);
+        values.dedup();
+        values
+    };
+    // Row-major design: factor 0 indexes rows (y), factor 1 columns (x).
+    let (y_values, x_values) = (distinct(0), distinct(1));
+    let stats: Vec<_> = results.points.iter().filter(|p| p.firm == firm).collect();
+    let net = outcome_index("net_value");
+    let marked: Vec<bool> = stats
+        .iter()
+        .map(|p| p.outcomes[net].lo <= 0.0 && p.outcomes[net].hi >= 0.0)
+        .collect();
+    let mark_label = "95% interval of net value includes 0 (tipping region)".to_owned();
+    let names = plan.scenario.firm_names();
+    let stem = if plan.firms() == 1 {
+        "policy_map".to_owned()
+    } else {
+        format!("policy_map_{}", names[firm])
+    };
+    HeatmapFigure {
+        file_stem: stem,
+        title: format!(
+            "Where co-creation tips into co-destruction: {} ({} replications per cell)",
+            names[firm], plan.replications
+        ),
+        panels: vec![
+            HeatmapPanel {
+                title: "Mean net value (co-created minus co-destroyed)".to_owned(),
+                x_label: design.factors[1].clone(),
+                y_label: design.factors[0].clone(),
+                x_values: x_values.clone(),
+                y_values: y_values.clone(),
+                cells: stats.iter().map(|p| p.outcomes[net].mean).collect(),
+                value_label: "net value (value units)".to_owned(),
+                diverging: true,
+                marked: marked.clone(),
+                mark_label: mark_label.clone(),
+            },
+            HeatmapPanel {
+                title: "Share of virtuous runs".to_owned(),
+                x_label: design.factors[1].clone(),
+                y_label: design.factors[0].clone(),
+                x_values,
+                y_values,
+                cells: stats.iter().map(|p| p.regime_shares[0]).collect(),
+                value_label: "share of runs virtuous (0-1)".to_owned(),
+                diverging: false,
+                marked,
+                mark_label,
+            },
+        ],
+    }
+}
+
+fn outcome_by_factor(plan: &Plan, results: &SweepResults) -> Chart {
+    let net = outcome_index("net_value");
+    let names = plan.scenario.firm_names();
+    Chart {
+        file_stem: "outcome_by_factor".to_owned(),
+        title: format!("Net value against each factor ({})", subtitle(plan)),
+        x_label: "factor value".to_owned(),
+        markers: Vec::new(),
+        panels: plan
+            .design
+            .factors
+            .iter()
+            .enumerate()
+            .map(|(factor, key)| Panel {
+                title: key.clone(),
+                y_label: "net value (value units)".to_owned(),
+                lines: (0..plan.firms())
+                    .map(|firm| {
+                        let stats: Vec<_> = results.points.iter().filter(|p| p.firm == firm).collect();
+                        Line {
+                            label: names[firm].clone(),
+                            colour: firm,
+                            dash: Dash::Markers,
+                            x: stats.iter().map(|p| plan.design.points[p.point].values[factor]).collect(),
+                            mean: stats.iter().map(|p| p.outcomes[net].mean).collect(),
+                            lo: stats.iter().map(|p| p.outcomes[net].lo).collect(),
+                            hi: stats.iter().map(|p| p.outcomes[net].hi).collect(),
+                        }
+                    })
+                    .collect(),
+            })
+            .collect(),
+    }
+}
+
+/// Ranks of `values` (average ranks for ties), 1-based.
+fn ranks(values: &[f64]) -> Vec<f64> {
+    let mut order: Vec<usize> = (0..values.len()).collect();
+    order.sort_by(|&a, &b| values[a].total_cmp(&values[b]));
+    let mut ranks = vec![0.0; values.len()];
+    let mut i = 0;
+    while i < order.len() {
+        let mut j = i;
+        while j + 1 < order.len() && values[order[j + 1]] == values[order[i]] {
+            j += 1;
+        }
+        let rank = (i + j) as f64 / 2.0 + 1.0;
+        for &index in &order[i..=j] {
+            ranks[index] = rank;
+        }
+        i = j + 1;
+    }
+    ranks
+}
+
+/// Spearman's rank correlation with a 95% interval from Fisher's z transform.
+pub fn spearman(x: &[f64], y: &[f64]) -> Estimate {
+    let n = x.len().min(y.len());
+    let (rx, ry) = (ranks(&x[..n]), ranks(&y[..n]));
+    let mean = (n as f64 + 1.0) / 2.0;
+    let (mut sxy, mut sxx, mut syy) = (0.0, 0.0, 0.0);
+    for i in 0..n {
+        let (dx, dy) = (rx[i] - mean, ry[i] - mean);
+        sxy += dx * dy;
+        sxx += dx * dx;
+        syy += dy * dy;
+    }
+    let rho = if sxx > 0.0 && syy > 0.0 { sxy / (sxx * syy).sqrt() } else { 0.0 };
+    let (lo, hi) = if n > 3 {
+        let z = rho.clamp(-0.999_999, 0.999_999).atanh();
+        let half = 1.959_964 / ((n - 3) as f64).sqrt();
+        ((z - half).tanh(), (z + half).tanh())
+    } else {
+        (f64::NAN, f64::NAN)
+    };
+    Estimate { n, mean: rho, sd: f64::NAN, lo, hi }
+}
+
+fn sensitivity(plan: &Plan, results: &SweepResults) -> BarFigure {
+    let net = outcome_index("net_value");
+    BarFigure {
+        file_stem: "sensitivity".to_owned(),
+        title: "Factors ranked by rank correlation with net value (Spearman, 95% interval)".to_owned(),
+        horizontal: true,
+        panels: (0..plan.firms())
+            .map(|firm| {
+                let rows: Vec<_> = results.rows.iter().filter(|r| r.firm == firm).collect();
+                let outcome: Vec<f64> = rows.iter().map(|r| r.outcomes[net]).collect();
+                let mut bars: Vec<Bar> = plan
+                    .design
+                    .factors
+                    .iter()
+                    .enumerate()
+                    .map(|(factor, key)| {
+                        let x: Vec<f64> = rows
+                            .iter()
+                            .map(|r| plan.design.points[r.run.point].values[factor])
+                            .collect();
+                        let rho = spearman(&x, &outcome);
+                        Bar { label: key.clone(), mean: rho.mean, lo: rho.lo, hi: rho.hi, colour: 0 }
+                    })
+                    .collect();
+                bars.sort_by(|a, b| b.mean.abs().total_cmp(&a.mean.abs()));
+                BarPanel {
+                    title: firm_label(plan, firm, "net value"),
+                    value_label: "Spearman rank correlation".to_owned(),
+                    bars,
+                }
+            })
+            .collect(),
+    }
+}
+
+fn variant_trajectories(plan: &Plan, results: &SweepResults) -> Chart {
+    let names = plan.scenario.firm_names();
+    let x: Vec<f64> = (0..plan.ticks()).map(|t| t as f64).collect();
+    Chart {
+        file_stem: "variant_trajectories".to_owned(),
+        title: format!(
+            "Trajectories of every variant (mean of {} replications, 95% band)",
+            plan.replications
+        ),
+        x_label: "week".to_owned(),
+        markers: Vec::new(),
+        panels: VARIANT_TRAJECTORIES
+            .iter()
+            .map(|(metric, title, y_label)| Panel {
+                title: (*title).to_owned(),
+                y_label: (*y_label).to_owned(),
+                lines: results
+                    .variant_bands
+                    .iter()
+                    .enumerate()
+                    .flat_map(|(variant, bands)| {
+                        let label = &plan.design.points[variant].label;
+                        let x = &x;
+                        let names = &names;
+                        (0..bands.firms()).filter_map(move |firm| {
+                            let band = bands.series(firm, metric)?;
+                            Some(Line {
+                                label: if names.len() == 1 {
+                                    label.clone()
+                                } else {
+                                    format!("{label}: {}", names[firm])
+                                },
+                                colour: variant,
+                                dash: if firm == 0 { Dash::Solid } else { Dash::Dashed },
+                                x: x.clone(),
+                                mean: band.iter().map(|e| e.mean).collect(),
+                                lo: band.iter().map(|e| e.lo).collect(),
+                                hi: band.iter().map(|e| e.hi).collect(),
+                            })
+                        })
+                    })
+                    .collect(),
+            })
+            .collect(),
+    }
+}
+
+fn variant_outcomes(plan: &Plan, results: &SweepResults) -> BarFigure {
+    BarFigure {
+        file_stem: "variant_outcomes".to_owned(),
+        title: format!("Outcomes by variant ({})", subtitle(plan)),
+        horizontal: false,
+        panels: (0..plan.firms())
+            .flat_map(|firm| {
+                KEY_OUTCOMES.iter().map(move |(outcome, label)| BarPanel {
+                    title: firm_label(plan, firm, label.split(" (").next().unwrap_or(label)),
+                    value_label: (*label).to_owned(),
+                    bars: results
+                        .points
+                        .iter()
+                        .filter(|p| p.firm == firm)
+                        .map(|p| {
+                            let e = &p.outcomes[outcome_index(outcome)];
+                            Bar {
+                                label: plan.design.points[p.point].label.clone(),
+                                mean: e.mean,
+                                lo: e.lo,
+                                hi: e.hi,
+                                colour: p.point,
+                            }
+                        })
+                        .collect(),
+                })
+            })
+            .collect(),
+    }
+}
+
+fn variant_contrasts(plan: &Plan, results: &SweepResults) -> BarFigure {
+    let reference = plan.design.points.first().map_or("", |p| p.label.as_str());
+    BarFigure {
+        file_stem: "contrasts".to_owned(),
+        title: format!(
+            "Each variant minus `{reference}`, paired by replication (mean difference, 95% interval)"
+        ),
+        horizontal: true,
+        panels: (0..plan.firms())
+            .flat_map(|firm| {
+                KEY_OUTCOMES.iter().map(move |(outcome, label)| BarPanel {
+                    title: firm_label(plan, firm, label.split(" (").next().unwrap_or(label)),
+                    value_label: format!("difference in {label}"),
+                    bars: results
+                        .contrasts
+                        .iter()
+                        .filter(|c| c.firm == firm && c.outcome == *outcome)
+                        .map(|c| Bar {
+                            label: plan.design.points[c.point].label.clone(),
+                            mean: c.difference.mean,
+                            lo: c.difference.lo,
+                            hi: c.difference.hi,
+                            colour: c.point,
+                        })
+                        .collect(),
+                })
+            })
+            .collect(),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn spearman_of_monotone_and_reversed_data() {
+        let x = [1.0, 2.0, 3.0, 4.0, 5.0, 6.0];
+        let up = spearman(&x, &[1.0, 4.0, 9.0, 16.0, 25.0, 36.0]);
+        let down = spearman(&x, &[6.0, 5.0, 4.0, 3.0, 2.0, 1.0]);
+        assert!((up.mean - 1.0).abs() < 1e-12);
+        assert!((down.mean + 1.0).abs() < 1e-12);
+        assert_eq!(ranks(&[3.0, 1.0, 3.0]), [2.5, 1.0, 2.5]);
+    }
+
+    #[test]
+    fn wilson_interval_contains_the_share_and_stays_in_unit_range() {
+        for (p, n) in [(0.0, 10), (1.0, 10), (0.3, 20)] {
+            let (lo, hi) = wilson(p, n);
+            assert!(lo <= p && p <= hi && lo >= 0.0 && hi <= 1.0);
+        }
+        assert!(wilson(0.0, 10).1 > 0.0);
+    }
+}

@@ -1,0 +1,519 @@
+//! The `[experiment]` table of a scenario: an experiment design (a full-factorial grid, a Latin
+//! hypercube, or named policy variants) and its expansion into design points.
+//!
+//! A design point is a list of overrides applied on top of the scenario, exactly like `--set`,
+//! so a factor is named by the same dotted path a user would type on the command line. Every
+//! point is validated as a whole scenario before anything runs.
+
+use serde::{Deserialize, Serialize};
+
+use super::overrides::{self, Override};
+use crate::model::rng::{self, Purpose};
+
+/// Kind of experiment design.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, Default)]
+#[serde(rename_all = "snake_case")]
+pub enum DesignKind {
+    /// Full factorial over the factors' values.
+    #[default]
+    Grid,
+    /// Latin hypercube of `points` points over the factors' ranges.
+    Lhs,
+    /// Named policy arms compared head to head; the first is the reference.
+    Variants,
+}
+
+/// The `[experiment]` table as written.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, Default)]
+#[serde(default, deny_unknown_fields)]
+pub struct ExperimentSpec {
+    pub design: DesignKind,
+    /// Factors of a grid or a Latin hypercube.
+    pub factors: Vec<FactorSpec>,
+    /// Number of Latin-hypercube points.
+    pub points: u32,
+    /// Named variants of a `variants` design.
+    pub variants: Vec<VariantSpec>,
+}
+
+/// One factor: a `--set`-style key and either explicit values or a range (with `steps` for a
+/// grid).
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, Default)]
+#[serde(default, deny_unknown_fields)]
+pub struct FactorSpec {
+    pub key: String,
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub values: Vec<f64>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub range: Option<[f64; 2]>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub steps: Option<u32>,
+}
+
+/// One named policy arm: a list of `KEY=VALUE` overrides.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, Default)]
+#[serde(default, deny_unknown_fields)]
+pub struct VariantSpec {
+    pub name: String,
+    pub set: Vec<String>,
+}
+
+/// Most design points a sweep may have.
+pub const MAX_POINTS: usize = 1_000_000;
+
+/// One point of the design: a label, its factor values (grid and LHS) and its overrides.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Point {
+    pub index: usize,
+    pub label: String,
+    pub values: Vec<f64>,
+    pub overrides: Vec<Override>,
+}
+
+/// An expanded design.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Design {
+    pub kind: DesignKind,
+    /// Factor keys (grid and LHS); empty for variants.
+    pub factors: Vec<String>,
+    pub points: Vec<Point>,
+}
+
+/// A problem with the `[experiment]` table: key path and message.
+pub type DesignIssue = (String, String);
+
+impl ExperimentSpec {
+    /// Expands the design into points. `resolved` is the scenario with every default filled in,
+    /// used to check that each factor names a numeric value and whether it is an integer.
+    pub fn expand(&self, resolved: &toml::Table, seed: u64) -> Result<Design, Vec<DesignIssue>> {
+        let mut issues = Vec::new();
+        let design = match self.design {
+            DesignKind::Grid => self.grid(resolved, &mut issues),
+            DesignKind::Lhs => self.lhs(resolved, seed, &mut issues),
+            DesignKind::Variants => self.variants(&mut issues),
+        };
+        match design {
+            Some(design) if issues.is_empty() => Ok(design),
+            _ => Err(issues),
+        }
+    }
+
+    /// Checks a factor's key against the resolved scenario; returns whether it is an integer.
+    fn factor_kind(
+        &self,
+        index: usize,
+        resolved: &toml::Table,
+        issues: &mut Vec<DesignIssue>,
+    ) -> Option<bool> {
+        let factor = &self.factors[index];
+        let at = format!("experiment.factors.{index}.key");
+        match overrides::get(resolved, &factor.key) {
+            Some(toml::Value::Float(_)) => Some(false),
+            Some(toml::Value::Integer(_)) => Some(true),
+            Some(other) => {
+                issues.push((
+                    at,
+                    format!(
+                        "`{}` is a {}, but a factor must name a number",
+                        factor.key,
+                        other.type_str()
+                    ),
+                ));
+                None
+            }
+            None => {
+                issues.push((
+                    at,
+                    format!(
+                        "`{}` names no parameter of the scenario (use a path as for --set, \
+                         e.g. firms.0.policy.incentive)",
+                        factor.key
+                    ),
+                ));
+                None
+            }
+        }
+    }
+
+    fn check_factors(&self, issues: &mut Vec<DesignIssue>) -> bool {
+        if self.factors.is_empty() {
+            issues.push((
+                "experiment.factors".to_owned(),
+                "a grid or lhs design needs at least one factor ([[experiment.factors]])"
+                    .to_owned(),
+            ));
+            return false;
+        }
+        for (index, factor) in self.factors.iter().enumerate() {
+            if self.factors[..index].iter().any(|f| f.key == factor.key) {
+                issues.push((
+                    format!("experiment.factors.{index}.key"),
+                    format!("`{}` is already a factor", factor.key),
+                ));
+            }
+        }
+        true
+    }
+
+    fn grid(&self, resolved: &toml::Table, issues: &mut Vec<DesignIssue>) -> Option<Design> {
+        if !self.check_factors(issues) {
+            return None;
+        }
+        let mut levels = Vec::new();
+        for (index, factor) in self.factors.iter().enumerate() {
+            let integer = self.factor_kind(index, resolved, issues);
+            let at = |key: &str| format!("experiment.factors.{index}.{key}");
+            let values = match (&factor.values[..], factor.range, factor.steps) {
+                ([], Some([low, high]), Some(steps)) if steps >= 1 => {
+                    if steps == 1 {
+                        vec![low]
+                    } else {
+                        (0..steps)
+                            .map(|i| low + (high - low) * f64::from(i) / f64::from(steps - 1))
+                            .collect()
+                    }
+                }
+                ([], Some(_), Some(_)) => {
+                    issues.push((at("steps"), "must be at least 1".to_owned()));
+                    continue;
+                }
+                ([], _, _) => {
+                    issues.push((
+                        at("values"),
+                        "give either `values = [...]` or `range = [low, high]` with `steps`; \
+                         an empty grid has nothing to run"
+                            .to_owned(),
+                    ));
+                    continue;
+                }
+                (values, None, None) => values.to_vec(),
+                (_, _, _) => {
+                    issues.push((
+                        at("range"),
+                        "give either `values` or `range` with `steps`, not both".to_owned(),
+                    ));
+                    continue;
+                }
+            };
+            if let Some(bad) = values.iter().find(|v| !v.is_finite()) {
+                issues.push((at("values"), format!("must be finite numbers, got {bad}")));
+                continue;
+            }
+            if integer == Some(true) {
+                if let Some(bad) = values.iter().find(|v| v.fract() != 0.0) {
+                    issues.push((
+                        at("values"),
+                        format!("`{}` is a whole number, got {bad}", factor.key),
+                    ));
+                    continue;
+                }
+            }
+            levels.push((factor.key.clone(), integer.unwrap_or(false), values));
+        }
+        if !issues.is_empty() {
+            return None;
+        }
+        let total = levels
+            .iter()
+            .try_fold(1usize, |n, (_, _, v)| n.checked_mul(v.len()));
+        match total {
+            Some(n) if n <= MAX_POINTS => {}
+            _ => {
+                issues.push((
+                    "experiment.factors".to_owned(),
+                    format!("the grid has more than {MAX_POINTS} points"),
+                ));
+                return None;
+            }
+        }
+        let total = total.unwrap_or(0);
+        let points = (0..total)
+            .map(|index| {
+                // Row-major: the last factor varies fastest.
+                let mut rest = index;
+                let mut chosen = vec![0.0; levels.len()];
+                for (slot, (_, _, values)) in levels.iter().enumerate().rev() {
+                    chosen[slot] = values[rest % values.len()];
+                    rest /= values.len();
+                }
+                make_point(index, &levels, chosen)
+            })
+            .collect();
+        Some(Design {
+            kind: DesignKind::Grid,
+            factors: levels.into_iter().map(|(key, _, _)| key).collect(),
+            points,
+        })
+    }
+
+    fn lhs(
+        &self,
+        resolved: &toml::Table,
+        seed: u64,
+        issues: &mut Vec<DesignIssue>,
+    ) -> Option<Design> {
+        if !self.check_factors(issues) {
+            return None;
+        }
+        let n = self.points as usize;
+        if n == 0 || n > MAX_POINTS {
+            issues.push((
+                "experiment.points".to_owned(),
+                format!("a Latin hypercube needs between 1 and {MAX_POINTS} points, got {n}"),
+            ));
+        }
+        let mut ranges = Vec::new();
+        for (index, factor) in self.factors.iter().enumerate() {
+            let integer = self.factor_kind(index, resolved, issues);
+            match factor.range {
+                Some([low, high]) if low.is_finite() && high.is_finite() && low <= high => {
+                    ranges.push((factor.key.clone(), integer.unwrap_or(false), low, high));
+                }
+                Some(range) => issues.push((
+                    format!("experiment.factors.{index}.range"),
+                    format!("must be [low, high] with finite low <= high, got {range:?}"),
+                )),
+                None => issues.push((
+                    format!("experiment.factors.{index}.range"),
+                    "a Latin-hypercube factor needs `range = [low, high]`".to_owned(),
+                )),
+            }
+        }
+        if !issues.is_empty() {
+            return None;
+        }
+        // One stratified, shuffled column per factor, from a stream of the scenario's seed.
+        let mut stream = rng::stream(seed, Purpose::Design, 0, 0);
+        let mut columns = Vec::with_capacity(ranges.len());
+        for (_, integer, low, high) in &ranges {
+            let mut strata: Vec<usize> = (0..n).collect();
+            for i in (1..n).rev() {
+                let j = rng::index(&mut stream, (i + 1) as u32) as usize;
+                strata.swap(i, j);
+            }
+            let column: Vec<f64> = strata
+                .into_iter()
+                .map(|s| {
+                    let u = f64::from(rng::unit(&mut stream));
+                    let value = low + (high - low) * (s as f64 + u) / n as f64;
+                    if *integer { value.round() } else { value }
+                })
+                .collect();
+            columns.push(column);
+        }
+        let levels: Vec<(String, bool, Vec<f64>)> = ranges
+            .iter()
+            .map(|(key, integer, _, _)| (key.clone(), *integer, Vec::new()))
+            .collect();
+        let points = (0..n)
+            .map(|index| make_point(index, &levels, columns.iter().map(|c| c[index]).collect()))
+            .collect();
+        Some(Design {
+            kind: DesignKind::Lhs,
+            factors: ranges.into_iter().map(|(key, _, _, _)| key).collect(),
+            points,
+        })
+    }
+
+    fn variants(&self, issues: &mut Vec<DesignIssue>) -> Option<Design> {
+        if self.variants.len() < 2 {
+            issues.push((
+                "experiment.variants".to_owned(),
+                "a variants design needs at least two [[experiment.variants]] (the first is the \
+                 reference the others are compared with)"
+                    .to_owned(),
+            ));
+            return None;
+        }
+        let mut points = Vec::new();
+        for (index, variant) in self.variants.iter().enumerate() {
+            let at = |key: &str| format!("experiment.variants.{index}.{key}");
+            if variant.name.trim().is_empty() {
+                issues.push((at("name"), "every variant needs a name".to_owned()));
+            } else if self.variants[..index]
+                .iter()
+                .any(|v| v.name == variant.name)
+            {
+                issues.push((at("name"), format!("`{}` names two variants", variant.name)));
+            }
+            let mut overrides = Vec::new();
+            for raw in &variant.set {
+                match raw.parse::<Override>() {
+                    Ok(item) => overrides.push(item),
+                    Err(error) => issues.push((at("set"), error.to_string())),
+                }
+            }
+            points.push(Point {
+                index,
+                label: variant.name.clone(),
+                values: Vec::new(),
+                overrides,
+            });
+        }
+        Some(Design {
+            kind: DesignKind::Variants,
+            factors: Vec::new(),
+            points,
+        })
+    }
+}
+
+fn make_point(index: usize, levels: &[(String, bool, Vec<f64>)], values: Vec<f64>) -> Point {
+    let overrides = levels
+        .iter()
+        .zip(&values)
+        .map(|((key, integer, _), &value)| {
+            let toml_value = if *integer {
+                toml::Value::Integer(value as i64)
+            } else {
+                toml::Value::Float(value)
+            };
+            Override {
+                key: key.clone(),
+                raw: format!("{key}={value}"),
+                value: toml_value,
+            }
+        })
+        .collect();
+    let label = levels
+        .iter()
+        .zip(&values)
+        .map(|((key, _, _), value)| format!("{key}={value}"))
+        .collect::<Vec<_>>()
+        .join(", ");
+    Point {
+        index,
+        label,
+        values,
+        overrides,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn resolved() -> toml::Table {
+        toml::from_str(
+            "ticks = 10\n[[firms]]\nname = \"a\"\n[firms.policy]\nincentive = 0.3\nrecovery = 0.5\n[population]\ncapacity = 100\n",
+        )
+        .unwrap()
+    }
+
+    fn factor(key: &str, values: &[f64]) -> FactorSpec {
+        FactorSpec {
+            key: key.to_owned(),
+            values: values.to_vec(),
+            ..FactorSpec::default()
+        }
+    }
+
+    #[test]
+    fn grid_is_full_factorial_with_last_factor_fastest() {
+        let spec = ExperimentSpec {
+            factors: vec![
+                factor("firms.0.policy.incentive", &[0.1, 0.2]),
+                FactorSpec {
+                    key: "firms.0.policy.recovery".into(),
+                    range: Some([0.0, 1.0]),
+                    steps: Some(3),
+                    ..FactorSpec::default()
+                },
+            ],
+            ..ExperimentSpec::default()
+        };
+        let design = spec.expand(&resolved(), 1).unwrap();
+        assert_eq!(design.points.len(), 6);
+        assert_eq!(design.points[0].values, [0.1, 0.0]);
+        assert_eq!(design.points[1].values, [0.1, 0.5]);
+        assert_eq!(design.points[5].values, [0.2, 1.0]);
+        assert_eq!(
+            design.points[1].overrides[1].raw,
+            "firms.0.policy.recovery=0.5"
+        );
+    }
+
+    #[test]
+    fn integer_factors_stay_integers() {
+        let spec = ExperimentSpec {
+            factors: vec![factor("population.capacity", &[100.0, 200.0])],
+            ..ExperimentSpec::default()
+        };
+        let design = spec.expand(&resolved(), 1).unwrap();
+        assert_eq!(
+            design.points[1].overrides[0].value,
+            toml::Value::Integer(200)
+        );
+        let spec = ExperimentSpec {
+            factors: vec![factor("population.capacity", &[100.5])],
+            ..ExperimentSpec::default()
+        };
+        assert!(spec.expand(&resolved(), 1).is_err());
+    }
+
+    #[test]
+    fn factor_naming_no_parameter_or_empty_grid_is_rejected() {
+        let spec = ExperimentSpec {
+            factors: vec![factor("firms.0.policy.incentve", &[0.1])],
+            ..ExperimentSpec::default()
+        };
+        let issues = spec.expand(&resolved(), 1).unwrap_err();
+        assert!(issues[0].1.contains("names no parameter"), "{issues:?}");
+        let spec = ExperimentSpec {
+            factors: vec![factor("firms.0.policy.incentive", &[])],
+            ..ExperimentSpec::default()
+        };
+        let issues = spec.expand(&resolved(), 1).unwrap_err();
+        assert!(issues[0].1.contains("empty grid"), "{issues:?}");
+        assert!(ExperimentSpec::default().expand(&resolved(), 1).is_err());
+    }
+
+    #[test]
+    fn latin_hypercube_has_one_point_per_stratum_and_is_reproducible() {
+        let spec = ExperimentSpec {
+            design: DesignKind::Lhs,
+            points: 10,
+            factors: vec![FactorSpec {
+                key: "firms.0.policy.incentive".into(),
+                range: Some([0.0, 1.0]),
+                ..FactorSpec::default()
+            }],
+            ..ExperimentSpec::default()
+        };
+        let a = spec.expand(&resolved(), 7).unwrap();
+        assert_eq!(a, spec.expand(&resolved(), 7).unwrap());
+        let mut strata: Vec<usize> = a
+            .points
+            .iter()
+            .map(|p| (p.values[0] * 10.0) as usize)
+            .collect();
+        strata.sort_unstable();
+        assert_eq!(strata, (0..10).collect::<Vec<_>>());
+    }
+
+    #[test]
+    fn variants_need_two_named_arms_with_valid_overrides() {
+        let arm = |name: &str, set: &[&str]| VariantSpec {
+            name: name.into(),
+            set: set.iter().map(|s| s.to_string()).collect(),
+        };
+        let spec = ExperimentSpec {
+            design: DesignKind::Variants,
+            variants: vec![
+                arm("none", &[]),
+                arm("train", &["firms.0.policy.training=0.9"]),
+            ],
+            ..ExperimentSpec::default()
+        };
+        let design = spec.expand(&resolved(), 1).unwrap();
+        assert_eq!(design.points[1].label, "train");
+        assert_eq!(design.points[1].overrides[0].key, "firms.0.policy.training");
+        let spec = ExperimentSpec {
+            design: DesignKind::Variants,
+            variants: vec![arm("a", &[]), arm("a", &["nonsense"])],
+            ..ExperimentSpec::default()
+        };
+        let issues = spec.expand(&resolved(), 1).unwrap_err();
+        assert_eq!(issues.len(), 2, "{issues:?}");
+    }
+}
