@@ -3,6 +3,7 @@
 //! to exit codes (2 for invalid input, 1 for anything else).
 
 mod check;
+mod memory;
 mod progress;
 mod run;
 mod sweep;
@@ -36,6 +37,9 @@ pub enum AppError {
     /// A sweep cannot be merged because runs are missing: exit code 1.
     #[error("{0}")]
     Incomplete(String),
+    /// Stopped by Ctrl-C: exit code 130, as for a shell's interrupted command.
+    #[error("{0}")]
+    Interrupted(String),
 }
 
 impl AppError {
@@ -44,6 +48,7 @@ impl AppError {
         match self {
             AppError::Input(_) | AppError::Scenario(_) => 2,
             AppError::Write { .. } | AppError::Chart(_) | AppError::Incomplete(_) => 1,
+            AppError::Interrupted(_) => 130,
         }
     }
 

@@ -4,6 +4,7 @@
 //! An unsharded sweep and `merge` end in the same [`finish`], so they write the same files.
 
 use std::path::{Path, PathBuf};
+use std::sync::atomic::{AtomicBool, Ordering};
 use std::time::{Instant, SystemTime};
 
 use serde_json::json;
@@ -12,7 +13,7 @@ use super::progress::{Bar, bar};
 use super::{AppError, check_output_dir, read_source};
 use crate::cli::{MergeArgs, SweepArgs};
 use crate::experiment::sweep::{self, Plan, Shard, SweepError};
-use crate::output::{manifest, sweep_csv};
+use crate::output::{manifest, sweep_charts, sweep_csv};
 use crate::scenario::{Scenario, Source};
 
 /// The resolved scenario of a sweep, kept in its directory so `merge` can rebuild the plan.
@@ -25,8 +26,28 @@ impl From<SweepError> for AppError {
             SweepError::Scenario(error) => AppError::Scenario(error),
             SweepError::Io { path, source } => AppError::Write { path, source },
             SweepError::Incomplete(message) => AppError::Incomplete(message),
+            SweepError::Interrupted { done, total } => AppError::Interrupted(format!(
+                "interrupted after {done} of {total} runs; finished runs are saved"
+            )),
         }
     }
+}
+
+/// Set by the first Ctrl-C: no new run starts, runs under way finish and are saved. A second
+/// Ctrl-C ends the process at once (finished runs are still saved: records are atomic).
+static STOP: AtomicBool = AtomicBool::new(false);
+
+fn stop_flag() -> &'static AtomicBool {
+    static INSTALL: std::sync::Once = std::sync::Once::new();
+    INSTALL.call_once(|| {
+        let _ = ctrlc::set_handler(|| {
+            if STOP.swap(true, Ordering::SeqCst) {
+                std::process::exit(130);
+            }
+            eprintln!("\nstopping: finishing the runs under way (Ctrl-C again to quit at once)");
+        });
+    });
+    &STOP
 }
 
 /// What a sweep or merge reports back.
@@ -43,6 +64,12 @@ pub fn sweep(args: &SweepArgs) -> Result<SweepOutcome, AppError> {
     let source = read_source(Some(&args.scenario))?;
     let scenario = Scenario::load(&source, &args.scenario_args.set)?;
     let plan = Plan::new(scenario)?;
+    // The largest design point decides, `threads` runs at a time.
+    let threads = rayon::current_num_threads() as u64;
+    let available = super::memory::available_bytes();
+    for point in &plan.points {
+        super::memory::check(point, threads, false, available).map_err(AppError::Input)?;
+    }
     let out_dir = args
         .out
         .clone()
@@ -57,9 +84,21 @@ pub fn sweep(args: &SweepArgs) -> Result<SweepOutcome, AppError> {
     .map_err(AppError::write(&scenario_path))?;
 
     let shard = args.shard.unwrap_or(Shard::ALL);
+    sweep::remove_stale_temporaries(&out_dir, shard);
     let runs = plan.runs(shard);
     let progress = Bar(bar(runs.len() as u64, "runs", args.quiet));
-    let executed = sweep::execute(&out_dir, &plan, &runs, args.resume, &progress)?;
+    let executed = sweep::execute(&out_dir, &plan, &runs, args.resume, &progress, stop_flag())
+        .map_err(|error| match AppError::from(error) {
+            AppError::Interrupted(message) => AppError::Interrupted(format!(
+                "{message}; continue with `cocreate sweep {} --resume --out {}{}`",
+                args.scenario.display(),
+                out_dir.display(),
+                args.shard
+                    .map(|s| format!(" --shard {}/{}", s.index, s.count))
+                    .unwrap_or_default()
+            )),
+            other => other,
+        })?;
     progress.0.finish_and_clear();
     let skipped = runs.len() - executed;
     let done = format!(
@@ -167,7 +206,11 @@ fn finish(
         sweep_csv::write_contrasts(&path, plan, &results).map_err(AppError::write(&path))?;
         files.push(path);
     }
-    // CHARTS-PENDING files.extend(sweep_charts::write_all(&dir.join("charts"), plan, &results)?);
+    files.extend(sweep_charts::write_all(
+        &dir.join("charts"),
+        plan,
+        &results,
+    )?);
 
     let path = dir.join("manifest.json");
     let seeds: Vec<u64> = (0..plan.replications)

@@ -12,6 +12,7 @@
 use std::fs;
 use std::io;
 use std::path::{Path, PathBuf};
+use std::sync::atomic::{AtomicBool, Ordering};
 
 use rayon::prelude::*;
 use serde::{Deserialize, Serialize};
@@ -54,6 +55,9 @@ pub enum SweepError {
     },
     #[error("{0}")]
     Incomplete(String),
+    /// Stopped on request (Ctrl-C) after finishing the runs under way.
+    #[error("interrupted after {done} of {total} runs")]
+    Interrupted { done: usize, total: usize },
 }
 
 fn io_error(path: &Path) -> impl FnOnce(io::Error) -> SweepError + '_ {
@@ -240,18 +244,42 @@ pub fn prepare(dir: &Path, plan: &Plan) -> Result<(), SweepError> {
         .map_err(io_error(&path))
 }
 
+/// Removes temporary record files that a killed process left behind for runs of `shard`
+/// (only this shard writes those runs, so no other process is writing them).
+pub fn remove_stale_temporaries(dir: &Path, shard: Shard) {
+    let Ok(entries) = fs::read_dir(dir.join(RUNS_DIR)) else {
+        return;
+    };
+    for entry in entries.flatten() {
+        let name = entry.file_name().to_string_lossy().into_owned();
+        let run = name
+            .strip_prefix('.')
+            .and_then(|rest| rest.split_once(".json.tmp-"))
+            .and_then(|(run, _)| run.parse::<usize>().ok());
+        if run.is_some_and(|run| shard.owns(run)) {
+            let _ = fs::remove_file(entry.path());
+        }
+    }
+}
+
 /// Executes `runs` in parallel, writing each record as it finishes. With `resume`, runs whose
-/// record already exists are skipped. Returns the number of runs executed.
+/// record already exists are skipped. Once `stop` is set no new run starts; runs under way
+/// finish and are saved, and the result is [`SweepError::Interrupted`]. Returns the number of
+/// runs executed.
 pub fn execute(
     dir: &Path,
     plan: &Plan,
     runs: &[RunId],
     resume: bool,
     progress: &dyn Progress,
+    stop: &AtomicBool,
 ) -> Result<usize, SweepError> {
     let executed = runs
         .par_iter()
         .map(|&run| -> Result<usize, SweepError> {
+            if stop.load(Ordering::Relaxed) {
+                return Ok(0);
+            }
             if resume && read_record(dir, plan, run).is_some() {
                 progress.advance(1);
                 return Ok(0);
@@ -266,6 +294,13 @@ pub fn execute(
             Ok(1)
         })
         .try_reduce(|| 0, |a, b| Ok(a + b))?;
+    if stop.load(Ordering::Relaxed) {
+        let absent = missing(dir, plan).len();
+        return Err(SweepError::Interrupted {
+            done: plan.run_count() - absent,
+            total: plan.run_count(),
+        });
+    }
     Ok(executed)
 }
 
@@ -558,11 +593,27 @@ mod tests {
         let plan = plan();
         let (a, b) = (tempfile::tempdir().unwrap(), tempfile::tempdir().unwrap());
         prepare(a.path(), &plan).unwrap();
-        execute(a.path(), &plan, &plan.runs(Shard::ALL), false, &Silent).unwrap();
+        execute(
+            a.path(),
+            &plan,
+            &plan.runs(Shard::ALL),
+            false,
+            &Silent,
+            &AtomicBool::new(false),
+        )
+        .unwrap();
         prepare(b.path(), &plan).unwrap();
         for index in [2, 1] {
             let shard = Shard { index, count: 2 };
-            execute(b.path(), &plan, &plan.runs(shard), false, &Silent).unwrap();
+            execute(
+                b.path(),
+                &plan,
+                &plan.runs(shard),
+                false,
+                &Silent,
+                &AtomicBool::new(false),
+            )
+            .unwrap();
         }
         let ra = aggregate(a.path(), &plan, |_, _| Ok(())).unwrap();
         let rb = aggregate(b.path(), &plan, |_, _| Ok(())).unwrap();
@@ -573,25 +624,70 @@ mod tests {
     }
 
     #[test]
+    fn stale_temporaries_of_own_runs_are_removed() {
+        let dir = tempfile::tempdir().unwrap();
+        let runs = dir.path().join(RUNS_DIR);
+        fs::create_dir_all(&runs).unwrap();
+        for name in [
+            ".0000004.json.tmp-77",
+            ".0000005.json.tmp-78",
+            "0000004.json",
+        ] {
+            fs::write(runs.join(name), b"x").unwrap();
+        }
+        remove_stale_temporaries(dir.path(), Shard { index: 1, count: 2 });
+        let mut left: Vec<String> = fs::read_dir(&runs)
+            .unwrap()
+            .flatten()
+            .map(|e| e.file_name().to_string_lossy().into_owned())
+            .collect();
+        left.sort();
+        assert_eq!(left, [".0000005.json.tmp-78", "0000004.json"]);
+    }
+
+    #[test]
+    fn a_stopped_sweep_starts_no_run_and_says_so() {
+        let plan = plan();
+        let dir = tempfile::tempdir().unwrap();
+        prepare(dir.path(), &plan).unwrap();
+        let stop = AtomicBool::new(true);
+        let result = execute(
+            dir.path(),
+            &plan,
+            &plan.runs(Shard::ALL),
+            false,
+            &Silent,
+            &stop,
+        );
+        assert!(matches!(
+            result,
+            Err(SweepError::Interrupted { done: 0, total: 6 })
+        ));
+    }
+
+    #[test]
     fn incomplete_sweeps_are_refused_and_resume_fills_the_gap() {
         let plan = plan();
         let dir = tempfile::tempdir().unwrap();
         prepare(dir.path(), &plan).unwrap();
-        execute(
-            dir.path(),
-            &plan,
-            &plan.runs(Shard { index: 1, count: 2 }),
-            false,
-            &Silent,
-        )
-        .unwrap();
+        let go = AtomicBool::new(false);
+        let half = plan.runs(Shard { index: 1, count: 2 });
+        execute(dir.path(), &plan, &half, false, &Silent, &go).unwrap();
         let Err(SweepError::Incomplete(message)) = aggregate(dir.path(), &plan, |_, _| Ok(()))
         else {
             panic!("an incomplete sweep was merged");
         };
         assert!(message.contains("3 of 6 runs"), "{message}");
         assert_eq!(shards_owning(&missing(dir.path(), &plan), 2), [2]);
-        let executed = execute(dir.path(), &plan, &plan.runs(Shard::ALL), true, &Silent).unwrap();
+        let executed = execute(
+            dir.path(),
+            &plan,
+            &plan.runs(Shard::ALL),
+            true,
+            &Silent,
+            &go,
+        )
+        .unwrap();
         assert_eq!(executed, 3);
         assert!(aggregate(dir.path(), &plan, |_, _| Ok(())).is_ok());
     }

@@ -12,6 +12,11 @@
 //!
 //! Both files are written atomically (see [`super::atomic`]): a killed run never leaves a
 //! truncated chart behind.
+//!
+//! The sibling modules [`super::heatmap`] and [`super::bars`] draw the other chart types of a
+//! sweep with the same look; they reuse the font, palette, text styles, tick formatting and the
+//! atomic PNG/SVG write path through the crate-visible items here (`Figure`,
+//! `write_figure`).
 
 use std::fs;
 use std::ops::Range;
@@ -30,21 +35,25 @@ use super::atomic;
 /// Family name under which the embedded DejaVu Sans font is registered. It is the family that
 /// plotters uses for unstyled text, so no text can fall back to an unregistered family, and SVG
 /// viewers receive a generic family they can always resolve.
-const FONT_FAMILY: &str = "sans-serif";
+pub(crate) const FONT_FAMILY: &str = "sans-serif";
 
 /// Image width in pixels (PNG) or user units (SVG).
-const WIDTH: u32 = 1200;
+pub(crate) const WIDTH: u32 = 1200;
 /// Height of one row of panels.
-const ROW_HEIGHT: u32 = 420;
+pub(crate) const ROW_HEIGHT: u32 = 420;
 /// Height of the strip holding the overall title.
-const TITLE_HEIGHT: u32 = 50;
+pub(crate) const TITLE_HEIGHT: u32 = 50;
 /// Maximum number of panel columns.
-const MAX_COLUMNS: usize = 3;
+pub(crate) const MAX_COLUMNS: usize = 3;
 
-const TITLE_FONT_SIZE: f64 = 26.0;
-const PANEL_TITLE_FONT_SIZE: f64 = 20.0;
-const AXIS_FONT_SIZE: f64 = 15.0;
-const MARKER_FONT_SIZE: f64 = 13.0;
+/// Font size of the overall title (shrunk to fit the width if needed).
+pub(crate) const TITLE_FONT_SIZE: f64 = 26.0;
+/// Font size of panel titles.
+pub(crate) const PANEL_TITLE_FONT_SIZE: f64 = 20.0;
+/// Font size of axis labels, tick labels and legends.
+pub(crate) const AXIS_FONT_SIZE: f64 = 15.0;
+/// Font size of marker labels and other small annotations.
+pub(crate) const MARKER_FONT_SIZE: f64 = 13.0;
 
 /// Opacity of the 95% bands.
 const BAND_ALPHA: f64 = 0.2;
@@ -55,7 +64,14 @@ const DASH: (u32, u32) = (8, 5);
 /// Dash length and gap of marker lines, in pixels.
 const MARKER_DASH: (u32, u32) = (4, 4);
 /// Fraction of the data range added above and below it.
-const Y_PADDING: f64 = 0.05;
+pub(crate) const Y_PADDING: f64 = 0.05;
+/// Fraction of the x range added on both sides of a panel holding [`Dash::Markers`] lines, so
+/// that points at the extremes are not cut by the frame.
+const X_PADDING_MARKERS: f64 = 0.03;
+/// Radius of the points of [`Dash::Markers`] lines, in pixels.
+const POINT_RADIUS: u32 = 4;
+/// Opacity of the interval whiskers of [`Dash::Markers`] lines.
+const WHISKER_ALPHA: f64 = 0.55;
 
 /// Okabe-Ito colour-blind-safe palette without black, most distinguishable colours first
 /// (yellow, the weakest on white, last).
@@ -69,7 +85,8 @@ const PALETTE: [RGBColor; 7] = [
     RGBColor(240, 228, 66),  // yellow
 ];
 
-const TEXT_COLOUR: RGBColor = RGBColor(30, 30, 30);
+/// Colour of all text.
+pub(crate) const TEXT_COLOUR: RGBColor = RGBColor(30, 30, 30);
 const MARKER_COLOUR: RGBColor = RGBColor(120, 120, 120);
 
 /// Line style of a mean trajectory.
@@ -80,11 +97,17 @@ pub enum Dash {
     Solid,
     /// Dashed line, e.g. to set a counterfactual apart from the baseline.
     Dashed,
+    /// No line at all: each point is a filled circle at `(x[i], mean[i])` with a vertical
+    /// whisker from `lo[i]` to `hi[i]`, and no band. The x values need not be sorted, so this
+    /// suits scatter plots such as an outcome against a factor over Latin-hypercube points. The
+    /// legend shows a circle.
+    Markers,
 }
 
 /// One trajectory: x values (e.g. ticks in weeks) and the mean with a 95% band (lo/hi), same
 /// lengths. Points where a value is not finite are skipped (the line and band are broken there);
-/// if the vectors differ in length, only the common prefix is drawn.
+/// if the vectors differ in length, only the common prefix is drawn. With [`Dash::Markers`] the
+/// points are drawn as circles with interval whiskers instead of a line and band.
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct Line {
     /// Legend label; lines with an empty label are drawn but not listed in the legend.
@@ -92,6 +115,7 @@ pub struct Line {
     /// Index into a fixed colour-blind-safe palette (Okabe-Ito without black), taken modulo its
     /// length.
     pub colour: usize,
+    /// How the line is drawn: solid, dashed, or as points with whiskers.
     pub dash: Dash,
     pub x: Vec<f64>,
     pub mean: Vec<f64>,
@@ -150,19 +174,50 @@ pub enum ChartError {
 /// `dir` is created if missing. On error no temporary file is left behind, and each of the two
 /// files is either completely replaced or left as it was.
 pub fn write_chart(dir: &Path, chart: &Chart) -> Result<Vec<PathBuf>, ChartError> {
+    write_figure(dir, &chart.file_stem, chart)
+}
+
+/// Something drawable at a fixed size on any plotters backend: a line [`Chart`], a heatmap
+/// figure or a bar figure. [`write_figure`] turns it into a PNG and an SVG file.
+pub(crate) trait Figure {
+    /// Image size in pixels (PNG) or user units (SVG).
+    fn size(&self) -> (u32, u32);
+
+    /// Draws the whole figure on `root`, which has [`Figure::size`]; the embedded font is
+    /// already registered.
+    fn draw<DB: DrawingBackend>(&self, root: &DrawingArea<DB, Shift>) -> DrawResult<(), DB>;
+}
+
+impl Figure for Chart {
+    fn size(&self) -> (u32, u32) {
+        image_size(self)
+    }
+
+    fn draw<DB: DrawingBackend>(&self, root: &DrawingArea<DB, Shift>) -> DrawResult<(), DB> {
+        draw_chart(root, self)
+    }
+}
+
+/// Draws `figure` twice, as `<dir>/<file_stem>.png` and `<dir>/<file_stem>.svg`, each written
+/// atomically (see [`write_chart`]). Returns the two paths (PNG first).
+pub(crate) fn write_figure<F: Figure>(
+    dir: &Path,
+    file_stem: &str,
+    figure: &F,
+) -> Result<Vec<PathBuf>, ChartError> {
     fs::create_dir_all(dir).map_err(|source| ChartError::Io {
         path: dir.to_path_buf(),
         source,
     })?;
-    let png = dir.join(format!("{}.png", chart.file_stem));
-    let svg = dir.join(format!("{}.svg", chart.file_stem));
-    write_png(&png, chart)?;
-    write_svg(&svg, chart)?;
+    let png = dir.join(format!("{file_stem}.png"));
+    let svg = dir.join(format!("{file_stem}.svg"));
+    write_png(&png, figure)?;
+    write_svg(&svg, figure)?;
     Ok(vec![png, svg])
 }
 
 /// Registers the embedded font once per process; later calls return the first outcome.
-fn ensure_font() -> Result<(), String> {
+pub(crate) fn ensure_font() -> Result<(), String> {
     static REGISTERED: OnceLock<Result<(), String>> = OnceLock::new();
     REGISTERED
         .get_or_init(|| {
@@ -187,8 +242,9 @@ fn image_size(chart: &Chart) -> (u32, u32) {
     (WIDTH, TITLE_HEIGHT + rows * ROW_HEIGHT)
 }
 
-/// Rows and columns of the panel grid.
-fn grid(panels: usize) -> (usize, usize) {
+/// Rows and columns of the panel grid: 1 panel alone, 2 side by side, 3-4 in 2x2, 5-6 in 2x3,
+/// more in rows of [`MAX_COLUMNS`].
+pub(crate) fn grid(panels: usize) -> (usize, usize) {
     match panels {
         0 | 1 => (1, 1),
         2 => (1, 2),
@@ -198,7 +254,7 @@ fn grid(panels: usize) -> (usize, usize) {
     }
 }
 
-fn draw_error(path: &Path, message: impl std::fmt::Display) -> ChartError {
+pub(crate) fn draw_error(path: &Path, message: impl std::fmt::Display) -> ChartError {
     ChartError::Draw {
         path: path.to_path_buf(),
         message: message.to_string(),
@@ -209,11 +265,11 @@ fn draw_error(path: &Path, message: impl std::fmt::Display) -> ChartError {
 ///
 /// The bitmap backend picks the image format from the file extension, so the temporary name is
 /// [`atomic::temp_path_for`] with `.png` appended.
-fn write_png(path: &Path, chart: &Chart) -> Result<(), ChartError> {
+fn write_png<F: Figure>(path: &Path, figure: &F) -> Result<(), ChartError> {
     let mut temp = atomic::temp_path_for(path).into_os_string();
     temp.push(".png");
     let temp = PathBuf::from(temp);
-    let result = render_png(path, &temp, chart).and_then(|()| {
+    let result = render_png(path, &temp, figure).and_then(|()| {
         fs::File::open(&temp)
             .and_then(|file| file.sync_all())
             .and_then(|()| atomic::commit(&temp, path))
@@ -229,20 +285,20 @@ fn write_png(path: &Path, chart: &Chart) -> Result<(), ChartError> {
 }
 
 /// Draws the PNG at `temp`; the backend is dropped before returning so the file is complete.
-fn render_png(path: &Path, temp: &Path, chart: &Chart) -> Result<(), ChartError> {
+fn render_png<F: Figure>(path: &Path, temp: &Path, figure: &F) -> Result<(), ChartError> {
     ensure_font().map_err(|message| draw_error(path, message))?;
-    let root = BitMapBackend::new(temp, image_size(chart)).into_drawing_area();
-    draw_chart(&root, chart).map_err(|e| draw_error(path, e))?;
+    let root = BitMapBackend::new(temp, figure.size()).into_drawing_area();
+    figure.draw(&root).map_err(|e| draw_error(path, e))?;
     root.present().map_err(|e| draw_error(path, e))
 }
 
 /// Renders the SVG into memory and writes it atomically.
-fn write_svg(path: &Path, chart: &Chart) -> Result<(), ChartError> {
+fn write_svg<F: Figure>(path: &Path, figure: &F) -> Result<(), ChartError> {
     ensure_font().map_err(|message| draw_error(path, message))?;
     let mut text = String::new();
     {
-        let root = SVGBackend::with_string(&mut text, image_size(chart)).into_drawing_area();
-        draw_chart(&root, chart).map_err(|e| draw_error(path, e))?;
+        let root = SVGBackend::with_string(&mut text, figure.size()).into_drawing_area();
+        figure.draw(&root).map_err(|e| draw_error(path, e))?;
         root.present().map_err(|e| draw_error(path, e))?;
     }
     atomic::write_bytes_atomic(path, text.as_bytes()).map_err(|source| ChartError::Io {
@@ -251,18 +307,21 @@ fn write_svg(path: &Path, chart: &Chart) -> Result<(), ChartError> {
     })
 }
 
-fn font(size: f64) -> TextStyle<'static> {
+/// Regular text style of the embedded font in [`TEXT_COLOUR`].
+pub(crate) fn font(size: f64) -> TextStyle<'static> {
     (FONT_FAMILY, size).into_font().color(&TEXT_COLOUR)
 }
 
-fn bold_font(size: f64) -> TextStyle<'static> {
+/// Bold text style of the embedded font in [`TEXT_COLOUR`].
+pub(crate) fn bold_font(size: f64) -> TextStyle<'static> {
     // `FontDesc::style` keeps the already loaded glyphs, so the bold face is chosen up front.
     (FONT_FAMILY, size, FontStyle::Bold)
         .into_font()
         .color(&TEXT_COLOUR)
 }
 
-fn palette(index: usize) -> RGBColor {
+/// Colour `index` of the palette (Okabe-Ito without black), taken modulo its length.
+pub(crate) fn palette(index: usize) -> RGBColor {
     PALETTE[index % PALETTE.len()]
 }
 
@@ -271,33 +330,9 @@ fn draw_chart<DB: DrawingBackend>(
     root: &DrawingArea<DB, Shift>,
     chart: &Chart,
 ) -> DrawResult<(), DB> {
-    root.fill(&WHITE)?;
-    let (title_area, body) = root.split_vertically(TITLE_HEIGHT);
-    let (width, height) = title_area.dim_in_pixel();
-    // Shrink a long title until it fits the width, with a margin on each side.
-    let mut size = TITLE_FONT_SIZE;
-    while size > 12.0 {
-        let fits = title_area
-            .estimate_text_size(&chart.title, &bold_font(size))
-            .is_ok_and(|(w, _)| w + 40 <= width);
-        if fits {
-            break;
-        }
-        size -= 1.0;
-    }
-    title_area.draw_text(
-        &chart.title,
-        &bold_font(size).pos(Pos::new(HPos::Center, VPos::Center)),
-        (to_i32(width) / 2, to_i32(height) / 2),
-    )?;
-
+    let body = draw_title(root, &chart.title)?;
     if chart.panels.is_empty() {
-        let (width, height) = body.dim_in_pixel();
-        return body.draw_text(
-            "no data",
-            &font(PANEL_TITLE_FONT_SIZE).pos(Pos::new(HPos::Center, VPos::Center)),
-            (to_i32(width) / 2, to_i32(height) / 2),
-        );
+        return draw_no_data(&body);
     }
     let (rows, cols) = grid(chart.panels.len());
     let areas = body.split_evenly((rows, cols));
@@ -307,9 +342,68 @@ fn draw_chart<DB: DrawingBackend>(
     Ok(())
 }
 
+/// Fills `root` white, draws `title` centred in a strip of [`TITLE_HEIGHT`] at the top (in bold,
+/// shrunk until it fits the width) and returns the area below it.
+pub(crate) fn draw_title<DB: DrawingBackend>(
+    root: &DrawingArea<DB, Shift>,
+    title: &str,
+) -> DrawResult<DrawingArea<DB, Shift>, DB> {
+    root.fill(&WHITE)?;
+    let (title_area, body) = root.split_vertically(TITLE_HEIGHT);
+    let (width, height) = title_area.dim_in_pixel();
+    let size = fitting_size(
+        title,
+        (TITLE_FONT_SIZE, 12.0),
+        true,
+        width.saturating_sub(40),
+    );
+    title_area.draw_text(
+        title,
+        &bold_font(size).pos(Pos::new(HPos::Center, VPos::Center)),
+        (to_i32(width) / 2, to_i32(height) / 2),
+    )?;
+    Ok(body)
+}
+
+/// Writes "no data" in the middle of `area`.
+pub(crate) fn draw_no_data<DB: DrawingBackend>(
+    area: &DrawingArea<DB, Shift>,
+) -> DrawResult<(), DB> {
+    let (width, height) = area.dim_in_pixel();
+    area.draw_text(
+        "no data",
+        &font(PANEL_TITLE_FONT_SIZE).pos(Pos::new(HPos::Center, VPos::Center)),
+        (to_i32(width) / 2, to_i32(height) / 2),
+    )
+}
+
+/// Width and height in pixels of `text` in `style` (zero if the font cannot lay it out).
+pub(crate) fn text_size(text: &str, style: &TextStyle<'_>) -> (u32, u32) {
+    style.font.box_size(text).unwrap_or((0, 0))
+}
+
+/// The largest font size, from `largest` down to `smallest` in steps of 1, at which `text`
+/// (regular or bold) is at most `max_width` pixels wide; `smallest` if none is.
+pub(crate) fn fitting_size(
+    text: &str,
+    (largest, smallest): (f64, f64),
+    bold: bool,
+    max_width: u32,
+) -> f64 {
+    let mut size = largest;
+    while size > smallest {
+        let style = if bold { bold_font(size) } else { font(size) };
+        if text_size(text, &style).0 <= max_width {
+            break;
+        }
+        size -= 1.0;
+    }
+    size
+}
+
 /// Formats a tick value compactly: no trailing zeros ("10", "0.25"), no floating-point noise,
 /// scientific notation only for very large or very small magnitudes.
-fn tick_label(value: f64) -> String {
+pub(crate) fn tick_label(value: f64) -> String {
     let magnitude = value.abs();
     if value == 0.0 || !value.is_finite() {
         return if value.is_finite() {
@@ -318,8 +412,21 @@ fn tick_label(value: f64) -> String {
             value.to_string()
         };
     }
-    if !(1e-3..1e7).contains(&magnitude) {
+    if magnitude < 1e-12 {
+        // Floating-point noise on a tick that is meant to be zero.
+        return "0".to_owned();
+    }
+    if !(1e-3..1e9).contains(&magnitude) {
         return format!("{value:.2e}");
+    }
+    // Thousands and millions in short form, so long axes stay legible ("20k", "1.5M").
+    for (scale, suffix) in [(1e6, "M"), (1e4, "k")] {
+        if magnitude >= scale {
+            let divisor = if suffix == "k" { 1e3 } else { scale };
+            let short = format!("{:.2}", value / divisor);
+            let short = short.trim_end_matches('0').trim_end_matches('.');
+            return format!("{short}{suffix}");
+        }
     }
     let fixed = format!("{value:.6}");
     let trimmed = fixed.trim_end_matches('0').trim_end_matches('.');
@@ -330,7 +437,8 @@ fn tick_label(value: f64) -> String {
     }
 }
 
-fn to_i32(value: u32) -> i32 {
+/// Converts a pixel count to a backend coordinate, saturating.
+pub(crate) fn to_i32(value: u32) -> i32 {
     i32::try_from(value).unwrap_or(i32::MAX)
 }
 
@@ -375,14 +483,20 @@ fn panel_extent(panel: &Panel) -> Option<Extent> {
     if x.0 > x.1 || y.0 > y.1 {
         return None;
     }
+    let x = widen_if_flat(x);
+    let scatter = panel.lines.iter().any(|line| line.dash == Dash::Markers);
     Some(Extent {
-        x: widen_if_flat(x),
+        x: if scatter {
+            pad_by(x, X_PADDING_MARKERS)
+        } else {
+            x
+        },
         y: pad(widen_if_flat(y)),
     })
 }
 
 /// Gives a zero-width range some width (±5% of the value, at least ±0.5).
-fn widen_if_flat((lo, hi): (f64, f64)) -> (f64, f64) {
+pub(crate) fn widen_if_flat((lo, hi): (f64, f64)) -> (f64, f64) {
     if hi > lo && (hi - lo).is_finite() {
         return (lo, hi);
     }
@@ -396,8 +510,13 @@ fn widen_if_flat((lo, hi): (f64, f64)) -> (f64, f64) {
 }
 
 /// Adds [`Y_PADDING`] of the span on both sides.
-fn pad((lo, hi): (f64, f64)) -> (f64, f64) {
-    let margin = (hi - lo) * Y_PADDING;
+pub(crate) fn pad(range: (f64, f64)) -> (f64, f64) {
+    pad_by(range, Y_PADDING)
+}
+
+/// Adds `fraction` of the span on both sides (unchanged if that overflows).
+fn pad_by((lo, hi): (f64, f64), fraction: f64) -> (f64, f64) {
+    let margin = (hi - lo) * fraction;
     let (a, b) = (lo - margin, hi + margin);
     if a.is_finite() && b.is_finite() {
         (a, b)
@@ -432,6 +551,22 @@ fn mean_segments(line: &Line) -> Vec<Vec<(f64, f64)>> {
     index_runs(line_len(line), ok)
         .into_iter()
         .map(|run| run.map(|i| (line.x[i], line.mean[i])).collect())
+        .collect()
+}
+
+/// Points of a [`Dash::Markers`] line: `(x, mean)` where both are finite.
+fn marker_points(line: &Line) -> Vec<(f64, f64)> {
+    (0..line_len(line))
+        .filter(|&i| line.x[i].is_finite() && line.mean[i].is_finite())
+        .map(|i| (line.x[i], line.mean[i]))
+        .collect()
+}
+
+/// Whiskers of a [`Dash::Markers`] line: `[(x, lo), (x, hi)]` where all three are finite.
+fn marker_whiskers(line: &Line) -> Vec<Vec<(f64, f64)>> {
+    (0..line_len(line))
+        .filter(|&i| line.x[i].is_finite() && line.lo[i].is_finite() && line.hi[i].is_finite())
+        .map(|i| vec![(line.x[i], line.lo[i]), (line.x[i], line.hi[i])])
         .collect()
 }
 
@@ -550,7 +685,7 @@ fn draw_panel<DB: DrawingBackend>(
 
     draw_markers(&mut ctx, &chart.markers, extent)?;
 
-    for line in &panel.lines {
+    for line in panel.lines.iter().filter(|l| l.dash != Dash::Markers) {
         let colour = palette(line.colour);
         let band_style = colour.mix(BAND_ALPHA).filled();
         ctx.draw_series(
@@ -575,6 +710,19 @@ fn draw_panel<DB: DrawingBackend>(
                     .into_iter()
                     .map(|points| DashedPathElement::new(points, DASH.0, DASH.1, style)),
             )?,
+            Dash::Markers => {
+                let whisker = colour.mix(WHISKER_ALPHA).stroke_width(LINE_WIDTH);
+                ctx.draw_series(
+                    marker_whiskers(line)
+                        .into_iter()
+                        .map(|points| PathElement::new(points, whisker)),
+                )?;
+                ctx.draw_series(marker_points(line).into_iter().map(|point| {
+                    EmptyElement::at(point)
+                        + Circle::new((0, 0), POINT_RADIUS, colour.filled())
+                        + Circle::new((0, 0), POINT_RADIUS, WHITE.stroke_width(1))
+                }))?
+            }
         };
         if line.label.is_empty() {
             continue;
@@ -591,6 +739,9 @@ fn draw_panel<DB: DrawingBackend>(
                 EmptyElement::at((x, y))
                     + Rectangle::new([(0, -7), (24, 7)], band)
                     + DashedPathElement::new(vec![(0, 0), (24, 0)], DASH.0, DASH.1 - 2, style)
+            }),
+            Dash::Markers => anno.label(line.label.as_str()).legend(move |(x, y)| {
+                EmptyElement::at((x, y)) + Circle::new((12, 0), POINT_RADIUS + 1, colour.filled())
             }),
         };
     }
@@ -849,6 +1000,9 @@ mod tests {
         assert_eq!(tick_label(1234.5), "1234.5");
         assert_eq!(tick_label(2.5e-5), "2.50e-5");
         assert_eq!(tick_label(3e9), "3.00e9");
+        assert_eq!(tick_label(20_000.0), "20k");
+        assert_eq!(tick_label(-1_500_000.0), "-1.5M");
+        assert_eq!(tick_label(-1.39e-17), "0");
     }
 
     #[test]
@@ -891,13 +1045,97 @@ mod tests {
         assert!(error.to_string().contains("file"), "{error}");
     }
 
-    /// Renders the sample chart to `$CHARTS_SAMPLE_DIR` for visual inspection.
+    /// A scatter of an outcome against factors over 40 unsorted pseudo-random points, two
+    /// series per panel, drawn with [`Dash::Markers`].
+    fn scatter_chart() -> Chart {
+        // A small deterministic generator: the points need not be random, only unsorted.
+        let mut state = 0x2545_f491_u64;
+        let mut next = move || {
+            state ^= state << 13;
+            state ^= state >> 7;
+            state ^= state << 17;
+            (state % 10_000) as f64 / 10_000.0
+        };
+        let mut panels = Vec::new();
+        for (title, slope) in [
+            ("training_intensity", 30.0),
+            ("service_failure_rate", -45.0),
+        ] {
+            let mut lines = Vec::new();
+            for (firm, offset) in [("Firm A", 0.0), ("Firm B", -8.0)] {
+                let x: Vec<f64> = (0..40).map(|_| next()).collect();
+                let mean: Vec<f64> = x
+                    .iter()
+                    .map(|&x| offset + slope * (x - 0.5) + 6.0 * (next() - 0.5))
+                    .collect();
+                let half: Vec<f64> = (0..40).map(|_| 2.0 + 3.0 * next()).collect();
+                lines.push(Line {
+                    label: firm.to_owned(),
+                    colour: lines.len(),
+                    dash: Dash::Markers,
+                    lo: mean.iter().zip(&half).map(|(m, h)| m - h).collect(),
+                    hi: mean.iter().zip(&half).map(|(m, h)| m + h).collect(),
+                    x,
+                    mean,
+                });
+            }
+            panels.push(Panel {
+                title: title.to_owned(),
+                y_label: "net value (value units)".to_owned(),
+                lines,
+            });
+        }
+        Chart {
+            file_stem: "outcome_by_factor".to_owned(),
+            title: "Net value against each factor (40 points x 10 replications)".to_owned(),
+            x_label: "factor value".to_owned(),
+            panels,
+            markers: Vec::new(),
+        }
+    }
+
+    #[test]
+    fn markers_draw_points_and_whiskers_without_bands() {
+        let dir = tempfile::tempdir().unwrap();
+        let mut chart = scatter_chart();
+        // Non-finite values and a ragged line must not panic.
+        let line = &mut chart.panels[0].lines[0];
+        line.mean[0] = f64::NAN;
+        line.lo[1] = f64::INFINITY;
+        line.x[2] = f64::NAN;
+        line.hi.truncate(30);
+        let paths = write_chart(dir.path(), &chart).unwrap();
+        let png = fs::read(&paths[0]).unwrap();
+        assert!(png.starts_with(b"\x89PNG\r\n\x1a\n"));
+        let svg = fs::read_to_string(&paths[1]).unwrap();
+        assert!(svg.contains("Net value against each factor"));
+        assert!(svg.contains("Firm B"));
+        assert!(svg.contains("<circle"));
+        // No band polygons: translucent fills only come from the legend box.
+        assert!(!svg.contains("<polygon"));
+        assert_eq!(
+            file_names(dir.path()),
+            ["outcome_by_factor.png", "outcome_by_factor.svg"]
+        );
+
+        let scatter = &chart.panels[1];
+        let extent = panel_extent(scatter).unwrap();
+        let xs = scatter.lines.iter().flat_map(|l| l.x.iter().copied());
+        let (min, max) = xs.fold((f64::INFINITY, f64::NEG_INFINITY), |(a, b), x| {
+            (a.min(x), b.max(x))
+        });
+        assert!(extent.x.0 < min && extent.x.1 > max);
+    }
+
+    /// Renders the sample charts to `$CHARTS_SAMPLE_DIR` for visual inspection.
     #[test]
     #[ignore = "writes a sample chart for visual inspection"]
     fn render_sample() {
         let dir = std::env::var_os("CHARTS_SAMPLE_DIR")
             .map_or_else(|| std::env::temp_dir().join("charts-sample"), PathBuf::from);
         let paths = write_chart(&dir, &sample_chart()).unwrap();
+        eprintln!("{paths:?}");
+        let paths = write_chart(&dir, &scatter_chart()).unwrap();
         eprintln!("{paths:?}");
     }
 }

@@ -7,9 +7,12 @@
 //! - [`report`]: the summary table printed at the end of a run.
 
 pub mod atomic;
+pub mod bars;
 pub mod charts;
 pub mod csv;
+pub mod heatmap;
 pub mod manifest;
 pub mod report;
+pub mod sweep_charts;
 pub mod sweep_csv;
 pub mod trajectories;

@@ -32,19 +32,38 @@ const KEY_OUTCOMES: [(&str, &str); 6] = [
 /// Trajectories drawn for variants: (band metric, panel title, axis label).
 const VARIANT_TRAJECTORIES: [(&str, &str, &str); 6] = [
     ("loyalty", "Loyalty", "mean over active customers (0-1)"),
-    ("satisfaction", "Satisfaction", "mean over active customers (0-1)"),
-    ("cocreated_value", "Co-created value", "value units per week"),
-    ("codestroyed_value", "Co-destroyed value", "value units per week"),
+    (
+        "satisfaction",
+        "Satisfaction",
+        "mean over active customers (0-1)",
+    ),
+    (
+        "cocreated_value",
+        "Co-created value",
+        "value units per week",
+    ),
+    (
+        "codestroyed_value",
+        "Co-destroyed value",
+        "value units per week",
+    ),
     ("active_customers", "Active customers", "customers"),
     ("profit", "Profit", "money units per week"),
 ];
 
 fn outcome_index(name: &str) -> usize {
-    FirmSummary::COLUMNS.iter().position(|c| *c == name).unwrap_or(0)
+    FirmSummary::COLUMNS
+        .iter()
+        .position(|c| *c == name)
+        .unwrap_or(0)
 }
 
 /// Writes the design's charts into `dir`; returns the files written.
-pub fn write_all(dir: &Path, plan: &Plan, results: &SweepResults) -> Result<Vec<PathBuf>, ChartError> {
+pub fn write_all(
+    dir: &Path,
+    plan: &Plan,
+    results: &SweepResults,
+) -> Result<Vec<PathBuf>, ChartError> {
     let mut files = Vec::new();
     match (plan.design.kind, plan.design.factors.len()) {
         (DesignKind::Variants, _) => {
@@ -71,7 +90,11 @@ pub fn write_all(dir: &Path, plan: &Plan, results: &SweepResults) -> Result<Vec<
 
 fn firm_label(plan: &Plan, firm: usize, what: &str) -> String {
     let names = plan.scenario.firm_names();
-    if names.len() == 1 { what.to_owned() } else { format!("{}: {what}", names[firm]) }
+    if names.len() == 1 {
+        what.to_owned()
+    } else {
+        format!("{}: {what}", names[firm])
+    }
 }
 
 fn subtitle(plan: &Plan) -> String {
@@ -130,7 +153,8 @@ pub fn wilson(p: f64, n: usize) -> (f64, f64) {
     let denominator = 1.0 + z * z / n;
     let centre = (p + z * z / (2.0 * n)) / denominator;
     let half = z * (p * (1.0 - p) / n + z * z / (4.0 * n * n)).sqrt() / denominator;
-    ((centre - half).max(0.0), (centre + half).min(1.0))
+    // The exact interval contains p; rounding must not push p outside it.
+    ((centre - half).clamp(0.0, p), (centre + half).clamp(p, 1.0))
 }
 
 fn one_factor_regimes(plan: &Plan, results: &SweepResults) -> Chart {
@@ -157,7 +181,8 @@ fn one_factor_regimes(plan: &Plan, results: &SweepResults) -> Chart {
                             .filter(|p| p.firm == firm)
                             .map(|p| p.regime_shares[r])
                             .collect();
-                        let intervals: Vec<(f64, f64)> = shares.iter().map(|&s| wilson(s, runs)).collect();
+                        let intervals: Vec<(f64, f64)> =
+                            shares.iter().map(|&s| wilson(s, runs)).collect();
                         Line {
                             label: regime.to_string(),
                             colour: r,
@@ -251,12 +276,16 @@ fn outcome_by_factor(plan: &Plan, results: &SweepResults) -> Chart {
                 y_label: "net value (value units)".to_owned(),
                 lines: (0..plan.firms())
                     .map(|firm| {
-                        let stats: Vec<_> = results.points.iter().filter(|p| p.firm == firm).collect();
+                        let stats: Vec<_> =
+                            results.points.iter().filter(|p| p.firm == firm).collect();
                         Line {
                             label: names[firm].clone(),
                             colour: firm,
                             dash: Dash::Markers,
-                            x: stats.iter().map(|p| plan.design.points[p.point].values[factor]).collect(),
+                            x: stats
+                                .iter()
+                                .map(|p| plan.design.points[p.point].values[factor])
+                                .collect(),
                             mean: stats.iter().map(|p| p.outcomes[net].mean).collect(),
                             lo: stats.iter().map(|p| p.outcomes[net].lo).collect(),
                             hi: stats.iter().map(|p| p.outcomes[net].hi).collect(),
@@ -300,7 +329,11 @@ pub fn spearman(x: &[f64], y: &[f64]) -> Estimate {
         sxx += dx * dx;
         syy += dy * dy;
     }
-    let rho = if sxx > 0.0 && syy > 0.0 { sxy / (sxx * syy).sqrt() } else { 0.0 };
+    let rho = if sxx > 0.0 && syy > 0.0 {
+        sxy / (sxx * syy).sqrt()
+    } else {
+        0.0
+    };
     let (lo, hi) = if n > 3 {
         let z = rho.clamp(-0.999_999, 0.999_999).atanh();
         let half = 1.959_964 / ((n - 3) as f64).sqrt();
@@ -308,14 +341,21 @@ pub fn spearman(x: &[f64], y: &[f64]) -> Estimate {
     } else {
         (f64::NAN, f64::NAN)
     };
-    Estimate { n, mean: rho, sd: f64::NAN, lo, hi }
+    Estimate {
+        n,
+        mean: rho,
+        sd: f64::NAN,
+        lo,
+        hi,
+    }
 }
 
 fn sensitivity(plan: &Plan, results: &SweepResults) -> BarFigure {
     let net = outcome_index("net_value");
     BarFigure {
         file_stem: "sensitivity".to_owned(),
-        title: "Factors ranked by rank correlation with net value (Spearman, 95% interval)".to_owned(),
+        title: "Factors ranked by rank correlation with net value (Spearman, 95% interval)"
+            .to_owned(),
         horizontal: true,
         panels: (0..plan.firms())
             .map(|firm| {
@@ -332,7 +372,13 @@ fn sensitivity(plan: &Plan, results: &SweepResults) -> BarFigure {
                             .map(|r| plan.design.points[r.run.point].values[factor])
                             .collect();
                         let rho = spearman(&x, &outcome);
-                        Bar { label: key.clone(), mean: rho.mean, lo: rho.lo, hi: rho.hi, colour: 0 }
+                        Bar {
+                            label: key.clone(),
+                            mean: rho.mean,
+                            lo: rho.lo,
+                            hi: rho.hi,
+                            colour: 0,
+                        }
                     })
                     .collect();
                 bars.sort_by(|a, b| b.mean.abs().total_cmp(&a.mean.abs()));

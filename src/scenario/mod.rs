@@ -9,6 +9,7 @@
 
 pub mod design;
 pub mod diagnostics;
+pub mod fuzz;
 pub mod overrides;
 
 use serde::{Deserialize, Serialize};
