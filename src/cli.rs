@@ -28,6 +28,9 @@ pub enum Command {
     Sweep(SweepArgs),
     /// Combine the run records of a sharded sweep into the outputs an unsharded sweep writes.
     Merge(MergeArgs),
+    /// Write Slurm batch scripts that run a sweep as a job array (one shard per task) followed
+    /// by its merge; with --submit, submit them.
+    Slurm(SlurmArgs),
 }
 
 /// Options shared by commands that load a scenario.
@@ -98,4 +101,32 @@ pub struct MergeArgs {
     /// No report; errors still go to stderr.
     #[arg(long, short)]
     pub quiet: bool,
+}
+
+#[derive(Debug, Args)]
+pub struct SlurmArgs {
+    /// Scenario file (TOML) with an [experiment] table.
+    pub scenario: PathBuf,
+    /// Number of array tasks: task K runs shard K/N of the sweep.
+    #[arg(long, value_name = "N", value_parser = clap::value_parser!(u32).range(1..))]
+    pub tasks: u32,
+    /// The sweep's output directory, on a filesystem every node sees [default: output/<scenario
+    /// name>/]. The scripts go to DIR/slurm/.
+    #[arg(long, value_name = "DIR")]
+    pub out: Option<PathBuf>,
+    /// Slurm partition (queue) to run in [default: the cluster's default partition].
+    #[arg(long, value_name = "P")]
+    pub partition: Option<String>,
+    /// Wall-clock limit of each task (and of the merge), as Slurm writes it: MM, HH:MM:SS,
+    /// D-HH:MM:SS...
+    #[arg(long, value_name = "T", default_value = "01:00:00")]
+    pub time: String,
+    /// Cores per task; the sweep runs that many runs at a time.
+    #[arg(long, value_name = "C", default_value_t = 2, value_parser = clap::value_parser!(u32).range(1..))]
+    pub cpus_per_task: u32,
+    /// Submit the scripts with sbatch (runs DIR/slurm/submit.sh) and print the job ids.
+    #[arg(long)]
+    pub submit: bool,
+    #[command(flatten)]
+    pub scenario_args: ScenarioArgs,
 }

@@ -41,6 +41,7 @@ fn dispatch(command: Command) -> Result<(), AppError> {
         Command::Check(args) => print!("{}", app::check(&args)?),
         Command::Sweep(args) => report(&app::sweep(&args)?, args.quiet),
         Command::Merge(args) => report(&app::merge(&args)?, args.quiet),
+        Command::Slurm(args) => println!("{}", app::slurm(&args)?.message),
     }
     Ok(())
 }

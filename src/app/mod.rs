@@ -6,12 +6,14 @@ mod check;
 mod memory;
 mod progress;
 mod run;
+mod slurm;
 mod sweep;
 
 use std::path::{Path, PathBuf};
 
 pub use check::check;
 pub use run::run;
+pub use slurm::{SlurmOutcome, slurm};
 pub use sweep::{SweepOutcome, merge, sweep};
 
 use crate::output::charts::ChartError;
@@ -37,6 +39,9 @@ pub enum AppError {
     /// A sweep cannot be merged because runs are missing: exit code 1.
     #[error("{0}")]
     Incomplete(String),
+    /// An external program (such as `sbatch`) is missing or failed: exit code 1.
+    #[error("{0}")]
+    External(String),
     /// Stopped by Ctrl-C: exit code 130, as for a shell's interrupted command.
     #[error("{0}")]
     Interrupted(String),
@@ -47,7 +52,10 @@ impl AppError {
     pub fn exit_code(&self) -> i32 {
         match self {
             AppError::Input(_) | AppError::Scenario(_) => 2,
-            AppError::Write { .. } | AppError::Chart(_) | AppError::Incomplete(_) => 1,
+            AppError::Write { .. }
+            | AppError::Chart(_)
+            | AppError::Incomplete(_)
+            | AppError::External(_) => 1,
             AppError::Interrupted(_) => 130,
         }
     }

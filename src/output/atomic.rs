@@ -7,14 +7,22 @@ use std::path::{Path, PathBuf};
 
 /// The temporary sibling name under which `path` is written before being renamed.
 ///
-/// The name is hidden (leading dot), unique per process, and lives in the same directory so
-/// that the final rename is atomic on POSIX filesystems.
+/// The name is hidden (leading dot) and lives in the same directory so that the final rename is
+/// atomic on POSIX filesystems. It is unique per write: the process id, the time in nanoseconds
+/// and a per-process counter, so writers on different machines sharing a filesystem (cluster
+/// shards) cannot pick the same name.
 pub fn temp_path_for(path: &Path) -> PathBuf {
+    use std::sync::atomic::{AtomicU64, Ordering};
+    static COUNTER: AtomicU64 = AtomicU64::new(0);
     let file_name = path
         .file_name()
         .map(|n| n.to_string_lossy().into_owned())
         .unwrap_or_else(|| "output".to_owned());
-    let temp_name = format!(".{file_name}.tmp-{}", std::process::id());
+    let nanos = std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .map_or(0, |d| d.subsec_nanos());
+    let count = COUNTER.fetch_add(1, Ordering::Relaxed);
+    let temp_name = format!(".{file_name}.tmp-{}-{nanos}-{count}", std::process::id());
     path.with_file_name(temp_name)
 }
 
