@@ -1,13 +1,19 @@
-//! Throughput of the baseline model, in customer-ticks per second (customer slots × ticks).
+//! Throughput of the baseline model in customer-ticks per second (customer slots × ticks), on 1
+//! and 2 threads (a rayon pool of that size per measurement). docs/PERFORMANCE.md records the
+//! figures and the targets they are measured against.
 //!
-//! - `step/N`: one tick ([`Simulation::step`]) of the baseline with N customer slots (80% of
-//!   them filled at tick 0, as in the baseline). The simulation is initialised outside the
-//!   timing and then stepped repeatedly; it is re-initialised (untimed) every
+//! - `step/<threads>t/<N>`: one tick ([`Simulation::step`]) of the baseline with N customer slots
+//!   (80% of them filled at tick 0, as in the baseline). The simulation is initialised outside
+//!   the timing and then stepped repeatedly; it is re-initialised (untimed) every
 //!   [`RESET_TICKS`] ticks so that the timed ticks stay within a baseline-length run.
-//! - `replication/10000`: a whole 52-tick replication with 10,000 slots, initialisation and
-//!   summary included (what `cocreate run` does per replication).
+//! - `run/<threads>t/<N>`: a whole replication of [`RUN_TICKS`] ticks with N slots,
+//!   initialisation (network, customers) and summaries included: what `cocreate run` does per
+//!   replication, without writing files.
+//! - `sweep/<threads>t/64x10000`: 64 runs of 10,000 slots and [`RUN_TICKS`] ticks, run in
+//!   parallel with one another (a policy sweep's workload; the runs differ by seed).
 //!
-//! Run with `cargo bench --bench throughput`; the whole bench takes two to three minutes.
+//! Run everything with `cargo bench --bench throughput` (about ten minutes), or one group with
+//! e.g. `cargo bench --bench throughput -- step/`.
 
 use std::hint::black_box;
 use std::time::{Duration, Instant};
@@ -17,20 +23,26 @@ use cocreate::model::Simulation;
 use cocreate::model::rng::replication_seed;
 use cocreate::scenario::{Override, Scenario, Source};
 use criterion::{
-    BenchmarkId, Criterion, SamplingMode, Throughput, criterion_group, criterion_main,
+    BenchmarkGroup, BenchmarkId, Criterion, SamplingMode, Throughput, criterion_group,
+    criterion_main, measurement::WallTime,
 };
+use rayon::{ThreadPool, ThreadPoolBuilder};
 
 /// Ticks after which the stepped simulation is replaced by a fresh one (the baseline's length).
 const RESET_TICKS: u32 = 260;
+/// Ticks of a whole run: a year of weeks.
+const RUN_TICKS: u32 = 52;
+const SIZES: [u64; 3] = [10_000, 100_000, 1_000_000];
+const THREADS: [usize; 2] = [1, 2];
 
-/// The built-in baseline with `capacity` customer slots (80% filled initially), one
-/// replication of `ticks` ticks.
-fn baseline(capacity: u64, ticks: u32) -> Scenario {
+/// The built-in baseline with `capacity` customer slots (80% filled initially) and
+/// `replications` replications of `ticks` ticks.
+fn baseline(capacity: u64, ticks: u32, replications: u32) -> Scenario {
     let sets = [
         format!("population.capacity={capacity}"),
         format!("population.initial={}", capacity * 4 / 5),
         format!("ticks={ticks}"),
-        "replications=1".to_owned(),
+        format!("replications={replications}"),
     ];
     let overrides: Vec<Override> = sets
         .iter()
@@ -39,63 +51,112 @@ fn baseline(capacity: u64, ticks: u32) -> Scenario {
     Scenario::load(&Source::baseline(), &overrides).expect("valid benchmark scenario")
 }
 
+fn pool(threads: usize) -> ThreadPool {
+    ThreadPoolBuilder::new()
+        .num_threads(threads)
+        .build()
+        .expect("thread pool")
+}
+
+/// Sampling suited to iterations that take about `seconds`.
+fn configure(group: &mut BenchmarkGroup<WallTime>, seconds: f64) {
+    if seconds >= 0.05 {
+        group
+            .sample_size(10)
+            .sampling_mode(SamplingMode::Flat)
+            .warm_up_time(Duration::from_secs(1))
+            .measurement_time(Duration::from_secs_f64((12.0 * seconds).max(5.0)));
+    } else {
+        group
+            .sample_size(20)
+            .sampling_mode(SamplingMode::Auto)
+            .warm_up_time(Duration::from_secs(2))
+            .measurement_time(Duration::from_secs(5));
+    }
+}
+
 fn step(c: &mut Criterion) {
     let mut group = c.benchmark_group("step");
-    for capacity in [10_000_u64, 100_000, 1_000_000] {
-        let scenario = baseline(capacity, RESET_TICKS);
-        let seed = replication_seed(scenario.seed(), 0);
-        group.throughput(Throughput::Elements(capacity));
-        if capacity >= 1_000_000 {
-            group
-                .sample_size(10)
-                .sampling_mode(SamplingMode::Flat)
-                .warm_up_time(Duration::from_secs(2))
-                .measurement_time(Duration::from_secs(10));
-        } else {
-            group
-                .sample_size(20)
-                .sampling_mode(SamplingMode::Auto)
-                .warm_up_time(Duration::from_secs(2))
-                .measurement_time(Duration::from_secs(5));
+    for threads in THREADS {
+        let pool = pool(threads);
+        for capacity in SIZES {
+            let scenario = baseline(capacity, RESET_TICKS, 1);
+            let seed = replication_seed(scenario.seed(), 0);
+            group.throughput(Throughput::Elements(capacity));
+            configure(&mut group, capacity as f64 * 1e-7 / threads as f64);
+            let mut simulation = pool.install(|| Simulation::new(scenario.model(), seed));
+            let mut out = Vec::new();
+            let id = BenchmarkId::new(format!("{threads}t"), capacity);
+            group.bench_function(id, |b| {
+                b.iter_custom(|iters| {
+                    pool.install(|| {
+                        let mut elapsed = Duration::ZERO;
+                        for _ in 0..iters {
+                            if simulation.tick() >= RESET_TICKS {
+                                simulation = Simulation::new(scenario.model(), seed);
+                            }
+                            let start = Instant::now();
+                            simulation.step(&mut out);
+                            elapsed += start.elapsed();
+                            black_box(&out);
+                        }
+                        elapsed
+                    })
+                });
+            });
         }
-        let mut simulation = Simulation::new(scenario.model(), seed);
-        let mut out = Vec::new();
-        group.bench_function(BenchmarkId::from_parameter(capacity), |b| {
-            b.iter_custom(|iters| {
-                let mut elapsed = Duration::ZERO;
-                for _ in 0..iters {
-                    if simulation.tick() >= RESET_TICKS {
-                        simulation = Simulation::new(scenario.model(), seed);
-                    }
-                    let start = Instant::now();
-                    simulation.step(&mut out);
-                    elapsed += start.elapsed();
-                    black_box(&out);
-                }
-                elapsed
+    }
+    group.finish();
+}
+
+fn run(c: &mut Criterion) {
+    let mut group = c.benchmark_group("run");
+    for threads in THREADS {
+        let pool = pool(threads);
+        for capacity in SIZES {
+            let scenario = baseline(capacity, RUN_TICKS, 1);
+            group.throughput(Throughput::Elements(capacity * u64::from(RUN_TICKS)));
+            configure(&mut group, capacity as f64 * 6e-6 / threads as f64);
+            let id = BenchmarkId::new(format!("{threads}t"), capacity);
+            group.bench_function(id, |b| {
+                b.iter(|| {
+                    pool.install(|| {
+                        experiment::run_replication(
+                            black_box(&scenario),
+                            0,
+                            Keep { customers: false },
+                            &Silent,
+                        )
+                    })
+                });
+            });
+        }
+    }
+    group.finish();
+}
+
+fn sweep(c: &mut Criterion) {
+    const RUNS: u32 = 64;
+    const CAPACITY: u64 = 10_000;
+    let scenario = baseline(CAPACITY, RUN_TICKS, RUNS);
+    let mut group = c.benchmark_group("sweep");
+    group.throughput(Throughput::Elements(
+        u64::from(RUNS) * CAPACITY * u64::from(RUN_TICKS),
+    ));
+    for threads in THREADS {
+        let pool = pool(threads);
+        configure(&mut group, 3.0 / threads as f64);
+        let id = BenchmarkId::new(format!("{threads}t"), format!("{RUNS}x{CAPACITY}"));
+        group.bench_function(id, |b| {
+            b.iter(|| {
+                pool.install(|| {
+                    experiment::run(black_box(&scenario), Keep { customers: false }, &Silent)
+                })
             });
         });
     }
     group.finish();
 }
 
-fn replication(c: &mut Criterion) {
-    const CAPACITY: u64 = 10_000;
-    const TICKS: u32 = 52;
-    let scenario = baseline(CAPACITY, TICKS);
-    let mut group = c.benchmark_group("replication");
-    group
-        .throughput(Throughput::Elements(CAPACITY * u64::from(TICKS)))
-        .sample_size(10)
-        .warm_up_time(Duration::from_secs(2))
-        .measurement_time(Duration::from_secs(10));
-    group.bench_function(BenchmarkId::from_parameter(CAPACITY), |b| {
-        b.iter(|| {
-            experiment::run_replication(black_box(&scenario), 0, Keep { customers: false }, &Silent)
-        });
-    });
-    group.finish();
-}
-
-criterion_group!(benches, step, replication);
+criterion_group!(benches, step, run, sweep);
 criterion_main!(benches);

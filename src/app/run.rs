@@ -6,7 +6,8 @@ use std::time::{Instant, SystemTime};
 use super::progress::{Bar, bar};
 use super::{AppError, check_output_dir, flag_override, read_source};
 use crate::cli::RunArgs;
-use crate::experiment::{self, Keep, bands::Bands};
+use crate::experiment::{self, bands::Bands};
+use crate::output::atomic::AtomicFile;
 use crate::output::{csv, manifest, report, trajectories};
 use crate::scenario::Scenario;
 
@@ -44,16 +45,41 @@ pub fn run(args: &RunArgs) -> Result<RunOutcome, AppError> {
         .clone()
         .unwrap_or_else(|| Path::new("output").join(scenario.name()));
     check_output_dir(&out_dir)?;
+    let concurrent = u64::from(scenario.replications()).min(rayon::current_num_threads() as u64);
+    super::memory::check(
+        &scenario,
+        concurrent,
+        true,
+        super::memory::available_bytes(),
+    )
+    .map_err(AppError::Input)?;
 
     let total = u64::from(scenario.replications()) * u64::from(scenario.ticks());
     let progress = Bar(bar(total, "weeks", args.quiet));
-    let replications = experiment::run(&scenario, Keep { customers: true }, &progress);
+    // customers.csv is streamed as replications finish rather than kept in memory.
+    std::fs::create_dir_all(&out_dir).map_err(AppError::write(&out_dir))?;
+    let customers_path = out_dir.join("customers.csv");
+    let names = scenario.firm_names();
+    let mut customers_file =
+        AtomicFile::create(&customers_path).map_err(AppError::write(&customers_path))?;
+    csv::write_customers_header(customers_file.writer())
+        .map_err(AppError::write(&customers_path))?;
+    let replications = experiment::run_streaming(&scenario, &progress, |replication, customers| {
+        csv::write_customer_rows(
+            customers_file.writer(),
+            replication.index,
+            customers,
+            &names,
+        )
+    })
+    .map_err(AppError::write(&customers_path))?;
     progress.0.finish_and_clear();
 
     let files = write_outputs(
         &out_dir,
         &scenario,
         &replications,
+        customers_file,
         &source.name,
         started,
         clock,
@@ -69,23 +95,25 @@ fn write_outputs(
     out_dir: &Path,
     scenario: &Scenario,
     replications: &[experiment::Replication],
+    customers_file: AtomicFile,
     source: &str,
     started: SystemTime,
     clock: Instant,
 ) -> Result<Vec<PathBuf>, AppError> {
     let names = scenario.firm_names();
-    std::fs::create_dir_all(out_dir).map_err(AppError::write(out_dir))?;
     let mut files = Vec::new();
-    let csvs: [(&str, csv::Writer); 3] = [
+    let csvs: [(&str, csv::Writer); 2] = [
         ("timeseries.csv", csv::write_timeseries),
         ("summary.csv", csv::write_summary),
-        ("customers.csv", csv::write_customers),
     ];
     for (name, write) in csvs {
         let path = out_dir.join(name);
         write(&path, replications, &names).map_err(AppError::write(&path))?;
         files.push(path);
     }
+    let path = out_dir.join("customers.csv");
+    customers_file.commit().map_err(AppError::write(&path))?;
+    files.push(path);
     let bands = Bands::from_replications(replications, names.len());
     let charts_dir = out_dir.join("charts");
     files.extend(trajectories::write_all(

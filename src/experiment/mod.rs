@@ -38,9 +38,57 @@ pub struct Replication {
     /// Observations, tick-major: `series[tick * firms + firm]` for ticks 0..=T.
     pub series: Vec<FirmTick>,
     pub firms: usize,
-    /// Slot index and record of every customer active at the last tick.
-    pub customers: Vec<(u32, Customer)>,
+    /// Every customer active at the last tick, with its slot (empty unless kept).
+    pub customers: FinalCustomers,
     pub summaries: Vec<FirmSummary>,
+}
+
+/// The customers active at the last tick of a replication, in slot order: the simulation's own
+/// customer records compacted in place (no copy), and their slot indices.
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct FinalCustomers {
+    slots: Vec<u32>,
+    records: Vec<Customer>,
+}
+
+impl FinalCustomers {
+    /// Keeps the active records of `customers` (one per slot, in slot order).
+    pub fn from_slots(mut customers: Vec<Customer>) -> FinalCustomers {
+        let slots = customers
+            .iter()
+            .enumerate()
+            .filter(|(_, c)| c.is_active())
+            .map(|(slot, _)| slot as u32)
+            .collect();
+        customers.retain(Customer::is_active);
+        customers.shrink_to_fit();
+        FinalCustomers {
+            slots,
+            records: customers,
+        }
+    }
+
+    pub fn len(&self) -> usize {
+        self.records.len()
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.records.is_empty()
+    }
+
+    /// Slot indices, parallel to [`FinalCustomers::records`].
+    pub fn slots(&self) -> &[u32] {
+        &self.slots
+    }
+
+    pub fn records(&self) -> &[Customer] {
+        &self.records
+    }
+
+    /// Slot index and record of every customer, in slot order.
+    pub fn iter(&self) -> impl ExactSizeIterator<Item = (u32, &Customer)> + '_ {
+        self.slots.iter().copied().zip(&self.records)
+    }
 }
 
 impl Replication {
@@ -69,6 +117,19 @@ pub fn run_replication(
     keep: Keep,
     progress: &dyn Progress,
 ) -> Replication {
+    let (mut replication, customers) = simulate(scenario, index, progress);
+    if keep.customers {
+        replication.customers = customers;
+    }
+    replication
+}
+
+/// Runs one replication; returns it (without customers) and its final customers.
+fn simulate(
+    scenario: &Scenario,
+    index: u32,
+    progress: &dyn Progress,
+) -> (Replication, FinalCustomers) {
     let seed = replication_seed(scenario.seed(), u64::from(index));
     let mut simulation = Simulation::new(scenario.model(), seed);
     let firms = scenario.model().firms.len();
@@ -82,32 +143,25 @@ pub fn run_replication(
         series.extend_from_slice(&out);
         progress.advance(1);
     }
-    let final_customers: Vec<(u32, Customer)> = simulation
-        .customers()
-        .iter()
-        .enumerate()
-        .filter(|(_, c)| c.is_active())
-        .map(|(slot, c)| (slot as u32, *c))
-        .collect();
-    let active: Vec<Customer> = final_customers.iter().map(|(_, c)| *c).collect();
+    // The network and public buffers are freed here; the customer slots are compacted in place.
+    let customers = FinalCustomers::from_slots(simulation.into_customers());
     let mut replication = Replication {
         index,
         seed,
         series,
         firms,
-        customers: Vec::new(),
+        customers: FinalCustomers::default(),
         summaries: Vec::with_capacity(firms),
     };
     for firm in 0..firms {
         let firm_series = replication.firm_series(firm);
-        replication
-            .summaries
-            .push(summary::summarise(&firm_series, firm as u8, &active));
+        replication.summaries.push(summary::summarise(
+            &firm_series,
+            firm as u8,
+            customers.records(),
+        ));
     }
-    if keep.customers {
-        replication.customers = final_customers;
-    }
-    replication
+    (replication, customers)
 }
 
 /// Runs every replication of `scenario` in parallel; results come back in replication order.
@@ -116,6 +170,31 @@ pub fn run(scenario: &Scenario, keep: Keep, progress: &dyn Progress) -> Vec<Repl
         .into_par_iter()
         .map(|index| run_replication(scenario, index, keep, progress))
         .collect()
+}
+
+/// Runs every replication of `scenario` and hands each one's final customers to `sink`, in
+/// replication order, instead of keeping them: what `cocreate run` does to stream
+/// customers.csv. Replications run in parallel batches of as many as there are threads, so
+/// memory holds at most one batch of simulations and final customers, however many
+/// replications there are. Results come back in replication order, without customers.
+pub fn run_streaming<E>(
+    scenario: &Scenario,
+    progress: &dyn Progress,
+    mut sink: impl FnMut(&Replication, &FinalCustomers) -> Result<(), E>,
+) -> Result<Vec<Replication>, E> {
+    let indices: Vec<u32> = (0..scenario.replications()).collect();
+    let mut replications = Vec::with_capacity(indices.len());
+    for batch in indices.chunks(rayon::current_num_threads().max(1)) {
+        let done: Vec<(Replication, FinalCustomers)> = batch
+            .par_iter()
+            .map(|&index| simulate(scenario, index, progress))
+            .collect();
+        for (replication, customers) in done {
+            sink(&replication, &customers)?;
+            replications.push(replication);
+        }
+    }
+    Ok(replications)
 }
 
 #[cfg(test)]
@@ -158,5 +237,45 @@ mod tests {
         let together = run(&scenario, Keep { customers: false }, &Silent);
         assert_eq!(alone.series, together[2].series);
         assert_eq!(alone.seed, together[2].seed);
+    }
+
+    #[test]
+    fn streaming_hands_over_the_kept_customers_in_replication_order() {
+        let scenario = small();
+        let kept = run(&scenario, Keep { customers: true }, &Silent);
+        let mut handed = Vec::new();
+        let streamed = run_streaming(&scenario, &Silent, |replication, customers| {
+            handed.push((replication.index, customers.clone()));
+            Ok::<_, ()>(())
+        })
+        .unwrap();
+        assert_eq!(handed.len(), kept.len());
+        for ((index, customers), (kept, streamed)) in handed.iter().zip(kept.iter().zip(&streamed))
+        {
+            assert_eq!(*index, kept.index);
+            assert_eq!(*customers, kept.customers);
+            assert_eq!(streamed.series, kept.series);
+            assert_eq!(streamed.summaries, kept.summaries);
+            assert!(streamed.customers.is_empty());
+        }
+    }
+
+    #[test]
+    fn final_customers_are_the_active_slots_in_order() {
+        let scenario = small();
+        let replication = run_replication(&scenario, 0, Keep { customers: true }, &Silent);
+        let mut simulation = Simulation::new(scenario.model(), replication.seed);
+        let mut out = Vec::new();
+        for _ in 0..scenario.ticks() {
+            simulation.step(&mut out);
+        }
+        let expected: Vec<(u32, &Customer)> = simulation
+            .customers()
+            .iter()
+            .enumerate()
+            .filter(|(_, c)| c.is_active())
+            .map(|(slot, c)| (slot as u32, c))
+            .collect();
+        assert_eq!(replication.customers.iter().collect::<Vec<_>>(), expected);
     }
 }

@@ -24,6 +24,8 @@ use super::rules::{self, Encounter, Handling};
 /// Customers per block: the unit of parallel work and of random streams. A constant, so that
 /// results do not depend on the number of threads.
 pub const BLOCK: usize = 1024;
+// A block owns whole words of the revenge bitsets.
+const _: () = assert!(BLOCK.is_multiple_of(64));
 
 /// Recent failures fade by this factor per week (about a half-year memory).
 const FAILURE_MEMORY_DECAY: f32 = 0.97;
@@ -141,12 +143,15 @@ struct Context<'a> {
     seed: u64,
     tick: u32,
     public: &'a [Public],
+    /// Last week's revenge takers, one bit per slot (see [`Simulation::revenge`]).
+    revenge: &'a [u64],
+    /// Slots with at least one of last week's revenge takers among their neighbours.
+    hears_revenge: &'a [u64],
     network: &'a Network,
     employees: &'a [Employee],
     firms: &'a [FirmView],
     constants: Constants,
     birth: &'a CustomerBirth,
-    revenge_last_tick: bool,
 }
 
 /// Per-employee counts of one tick.
@@ -173,6 +178,14 @@ pub struct Simulation {
     customers: Vec<Customer>,
     public: Vec<Public>,
     next_public: Vec<Public>,
+    /// One bit per slot, set when the slot's public record carries [`Public::REVENGE`].
+    revenge: Vec<u64>,
+    next_revenge: Vec<u64>,
+    /// One bit per slot, set when a neighbour took revenge last week (marked from the few
+    /// revenge takers): only those customers scan their neighbours for revenge, instead of every
+    /// customer reading every neighbour's public record (a rewired tie's far end is a cache
+    /// miss).
+    hears_revenge: Vec<u64>,
     employees: Vec<Employee>,
     staff_counts: Vec<StaffCounts>,
     hiring: Vec<Hiring>,
@@ -182,7 +195,6 @@ pub struct Simulation {
     views: Vec<FirmView>,
     tallies: Vec<Tally>,
     events: Vec<Vec<StaffEvent>>,
-    revenge_last_tick: bool,
 }
 
 impl Simulation {
@@ -248,7 +260,7 @@ impl Simulation {
                     }
                 }
             });
-        let public: Vec<Public> = customers.iter().map(|c| Public::of(c, 0)).collect();
+        let public: Vec<Public> = customers.par_iter().map(|c| Public::of(c, 0)).collect();
 
         let mut employees = Vec::new();
         let mut stream = rng::stream(replication_seed, Purpose::InitEmployees, 0, 0);
@@ -282,6 +294,9 @@ impl Simulation {
             staff_counts: vec![StaffCounts::default(); employees.len()],
             next_public: public.clone(),
             public,
+            revenge: vec![0; capacity.div_ceil(64)],
+            next_revenge: vec![0; capacity.div_ceil(64)],
+            hears_revenge: vec![0; capacity.div_ceil(64)],
             customers,
             employees,
             hiring,
@@ -291,7 +306,6 @@ impl Simulation {
             views,
             tallies: vec![Tally::default(); blocks * firm_count],
             events: (0..blocks).map(|_| Vec::new()).collect(),
-            revenge_last_tick: false,
             seed: replication_seed,
             tick: 0,
             config,
@@ -306,6 +320,11 @@ impl Simulation {
 
     pub fn customers(&self) -> &[Customer] {
         &self.customers
+    }
+
+    /// Ends the replication, keeping only the customer slots (everything else is freed).
+    pub fn into_customers(self) -> Vec<Customer> {
+        self.customers
     }
 
     pub fn employees(&self) -> &[Employee] {
@@ -344,7 +363,8 @@ impl Simulation {
         self.employee_phase();
         self.firm_phase(&totals, out);
         std::mem::swap(&mut self.public, &mut self.next_public);
-        self.revenge_last_tick = totals.iter().any(|t| t.revenge_acts > 0.0);
+        std::mem::swap(&mut self.revenge, &mut self.next_revenge);
+        self.mark_revenge_listeners();
         self.refresh_views();
     }
 
@@ -393,22 +413,41 @@ impl Simulation {
             seed: self.seed,
             tick: self.tick,
             public: &self.public,
+            revenge: &self.revenge,
+            hears_revenge: &self.hears_revenge,
             network: &self.network,
             employees: &self.employees,
             firms: &self.views,
             constants: self.constants(),
             birth: &self.birth,
-            revenge_last_tick: self.revenge_last_tick,
         };
         self.customers
             .par_chunks_mut(BLOCK)
             .zip(self.next_public.par_chunks_mut(BLOCK))
+            .zip(self.next_revenge.par_chunks_mut(BLOCK / 64))
             .zip(self.tallies.par_chunks_mut(firm_count))
             .zip(self.events.par_iter_mut())
             .enumerate()
-            .for_each(|(block, (((customers, next), tallies), events))| {
-                update_block(&context, block, customers, next, tallies, events);
-            });
+            .for_each(
+                |(block, ((((customers, next), revenge), tallies), events))| {
+                    update_block(&context, block, customers, next, revenge, tallies, events);
+                },
+            );
+    }
+
+    /// Marks the neighbours of last week's revenge takers (the network is undirected).
+    fn mark_revenge_listeners(&mut self) {
+        self.hears_revenge.fill(0);
+        for (index, &word) in self.revenge.iter().enumerate() {
+            let mut bits = word;
+            while bits != 0 {
+                let slot = index * 64 + bits.trailing_zeros() as usize;
+                bits &= bits - 1;
+                for &listener in self.network.neighbours(slot) {
+                    self.hears_revenge[listener as usize / 64] |= 1 << (listener % 64);
+                }
+            }
+        }
     }
 
     fn sum_tallies(&self) -> Vec<Tally> {
@@ -597,11 +636,13 @@ fn update_block(
     block: usize,
     customers: &mut [Customer],
     next: &mut [Public],
+    revenge: &mut [u64],
     tallies: &mut [Tally],
     events: &mut Vec<StaffEvent>,
 ) {
     events.clear();
     tallies.fill(Tally::default());
+    revenge.fill(0);
     let mut stream = rng::stream(
         context.seed,
         Purpose::Customers,
@@ -624,6 +665,9 @@ fn update_block(
         }
         if customer.is_active() {
             observe_customer(&mut tallies[customer.firm as usize], customer);
+            if flags & Public::REVENGE != 0 {
+                revenge[offset / 64] |= 1 << (offset % 64);
+            }
             *public = Public::of(customer, flags);
         } else {
             *public = Public::VACANT;
@@ -638,6 +682,18 @@ fn pick_choice(firms: &[FirmView], u: f32) -> usize {
         .iter()
         .position(|f| target < f.choice_cumulative)
         .unwrap_or(firms.len().saturating_sub(1))
+}
+
+/// [`rules::experienced_value`], without its power when the disconfirmation lies within the
+/// zone of tolerance: the value is then exactly zero (`0^alpha = 0`, as validation keeps
+/// `alpha` positive), which is the common case of a week's product use.
+#[inline(always)]
+fn experienced_value(q: f32, expectation: f32, k: &Constants) -> f32 {
+    if (q - expectation).abs() <= rules::TOLERANCE {
+        0.0
+    } else {
+        rules::experienced_value(q, expectation, k.alpha, k.lambda)
+    }
 }
 
 const SPOKE_POSITIVE: u8 = Public::SPOKE_POSITIVE;
@@ -695,7 +751,7 @@ fn update_customer(
     let tally = &mut tallies[firm_index];
 
     // Product use: the week's consumption experience, valued against expectation.
-    let use_value = rules::experienced_value(firm.quality, c.expectation, k.alpha, k.lambda);
+    let use_value = experienced_value(firm.quality, c.expectation, k);
     c.satisfaction = rules::toward(
         c.satisfaction,
         rules::satisfaction_target(c.expectation, use_value),
@@ -758,11 +814,12 @@ fn update_customer(
 
     // 5. Peer interaction: revenge heard from any neighbour, one conversation with chance
     //    sociability.
-    if context.revenge_last_tick {
+    if context.hears_revenge[slot / 64] & (1 << (slot % 64)) != 0 {
         for &other in neighbours {
-            let other = &context.public[other as usize];
-            if other.flags & Public::REVENGE != 0 && other.firm != VACANT {
-                hear_wom(c, other, false, k, tallies);
+            let other = other as usize;
+            if context.revenge[other / 64] & (1 << (other % 64)) != 0 {
+                // A set bit implies the REVENGE flag on an active slot's record.
+                hear_wom(c, &context.public[other], false, k, tallies);
             }
         }
     }
@@ -916,7 +973,7 @@ fn encounter(
     e.paid = e.success && rng::unit(stream) < firm.incentive;
     e.delighted = rng::unit(stream) < firm.delight;
     let mut q = rules::performance(&e, firm.quality, help, warmth);
-    let mut v = rules::experienced_value(q, c.expectation, k.alpha, k.lambda);
+    let mut v = experienced_value(q, c.expectation, k);
 
     c.contributions += weight;
     c.recent_encounters += WINDOW_RATE;
@@ -958,12 +1015,12 @@ fn encounter(
                 tally.recoveries += 1.0;
                 heard = true;
                 q = rules::recovered_performance(c.expectation, repeat);
-                v = rules::experienced_value(q, c.expectation, k.alpha, k.lambda);
+                v = experienced_value(q, c.expectation, k);
             }
             Handling::Confronted => {
                 hostile = true;
                 q = (q - CONFRONTATION_DROP).max(0.0);
-                v = rules::experienced_value(q, c.expectation, k.alpha, k.lambda);
+                v = experienced_value(q, c.expectation, k);
             }
             Handling::Ignored | Handling::Silent => {}
         }

@@ -2,21 +2,30 @@
 //! (columns in ../shared/cli-contract.md). Numbers are written in plain decimal with Rust's
 //! shortest round-trip formatting, so the same values always give the same bytes.
 
-use std::io;
+use std::fmt::Write as _;
+use std::io::{self, Write};
 use std::path::Path;
 
+use rayon::prelude::*;
+
 use super::atomic::write_atomic;
-use crate::experiment::{FirmSummary, Replication};
+use crate::experiment::{FinalCustomers, FirmSummary, Replication};
 use crate::model::FirmTick;
+use crate::model::agents::Customer;
 
 /// Formats a number for CSV: shortest round-trip decimal; non-finite values as empty cells.
 pub fn number(value: f64) -> String {
+    let mut cell = String::new();
+    push_number(&mut cell, value);
+    cell
+}
+
+/// Appends [`number`]`(value)` to `cell`.
+fn push_number(cell: &mut String, value: f64) {
     if value.is_finite() {
         // Avoid "-0" and keep integers free of a trailing ".0".
         let value = if value == 0.0 { 0.0 } else { value };
-        format!("{value}")
-    } else {
-        String::new()
+        write!(cell, "{value}").expect("formatting into a String");
     }
 }
 
@@ -131,18 +140,140 @@ pub const CUSTOMER_COLUMNS: [&str; 27] = [
     "tenure",
 ];
 
-/// `customers.csv`: one row per customer active at the last tick of every replication.
+/// `customers.csv`: one row per customer active at the last tick of every replication (for
+/// replications run with their customers kept; `cocreate run` streams the file instead with
+/// [`write_customers_header`] and [`write_customer_rows`]).
 pub fn write_customers(
     path: &Path,
     replications: &[Replication],
     firm_names: &[String],
 ) -> io::Result<()> {
-    let rows = replications.iter().flat_map(|replication| {
-        replication.customers.iter().map(move |(slot, c)| {
+    write_atomic(path, |file| {
+        write_customers_header(file)?;
+        for replication in replications {
+            write_customer_rows(file, replication.index, &replication.customers, firm_names)?;
+        }
+        Ok(())
+    })
+}
+
+/// Writes the header row of `customers.csv`.
+pub fn write_customers_header(out: &mut impl Write) -> io::Result<()> {
+    let mut writer = csv::Writer::from_writer(out);
+    writer.write_record(CUSTOMER_COLUMNS).map_err(csv_error)?;
+    writer.flush()
+}
+
+/// Customers formatted per parallel task, and per batch of tasks held in memory at once.
+const ROWS_PER_TASK: usize = 2048;
+const ROWS_PER_BATCH: usize = 8 * ROWS_PER_TASK;
+
+/// Writes the rows of `customers.csv` for one replication's final customers. Rows are
+/// formatted in parallel, a bounded batch at a time, and written in slot order; the bytes are
+/// those of one `csv::Writer` writing every row.
+pub fn write_customer_rows(
+    out: &mut impl Write,
+    replication: u32,
+    customers: &FinalCustomers,
+    firm_names: &[String],
+) -> io::Result<()> {
+    let slots = customers.slots();
+    let records = customers.records();
+    for (slots, records) in slots
+        .chunks(ROWS_PER_BATCH)
+        .zip(records.chunks(ROWS_PER_BATCH))
+    {
+        let parts: Vec<io::Result<Vec<u8>>> = slots
+            .par_chunks(ROWS_PER_TASK)
+            .zip(records.par_chunks(ROWS_PER_TASK))
+            .map(|(slots, records)| format_customer_rows(replication, slots, records, firm_names))
+            .collect();
+        for part in parts {
+            out.write_all(&part?)?;
+        }
+    }
+    Ok(())
+}
+
+/// The CSV rows of `records` (at `slots`), without allocating per row or per cell.
+fn format_customer_rows(
+    replication: u32,
+    slots: &[u32],
+    records: &[Customer],
+    firm_names: &[String],
+) -> io::Result<Vec<u8>> {
+    let mut writer = csv::Writer::from_writer(Vec::with_capacity(records.len() * 320));
+    let replication = replication.to_string();
+    let mut cell = String::new();
+    for (&slot, c) in slots.iter().zip(records) {
+        writer.write_field(&replication).map_err(csv_error)?;
+        cell.clear();
+        write!(cell, "{slot}").expect("formatting into a String");
+        writer.write_field(&cell).map_err(csv_error)?;
+        writer
+            .write_field(&firm_names[c.firm as usize])
+            .map_err(csv_error)?;
+        for value in [
+            c.expertise,
+            c.sociability,
+            c.activity,
+            c.vindictiveness,
+            c.forgiveness,
+            c.base_empowerment,
+            c.empowerment,
+            c.self_efficacy,
+            c.expectation,
+            c.satisfaction,
+            c.loyalty,
+            c.functional,
+            c.emotional,
+            c.social,
+            c.grievance,
+            c.failure_memory,
+            c.recent_encounters,
+            c.recent_peer,
+            c.recent_successes,
+            c.recent_wom_positive,
+            c.recent_wom_negative,
+            c.recent_complaints,
+            c.contributions,
+        ] {
+            cell.clear();
+            push_number(&mut cell, f64::from(value));
+            writer.write_field(&cell).map_err(csv_error)?;
+        }
+        cell.clear();
+        write!(cell, "{}", c.tenure).expect("formatting into a String");
+        writer.write_field(&cell).map_err(csv_error)?;
+        writer.write_record(None::<&[u8]>).map_err(csv_error)?;
+    }
+    writer
+        .into_inner()
+        .map_err(|error| io::Error::other(error.to_string()))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::model::agents::VACANT;
+
+    #[test]
+    fn numbers_are_plain_decimal() {
+        assert_eq!(number(0.1), "0.1");
+        assert_eq!(number(3.0), "3");
+        assert_eq!(number(-0.0), "0");
+        assert_eq!(number(1e-7), "0.0000001");
+        assert_eq!(number(f64::NAN), "");
+    }
+
+    /// The rows as the writer made them before streaming: a `Vec<String>` per row.
+    fn reference_rows(replication: u32, customers: &FinalCustomers, names: &[String]) -> String {
+        let mut writer = csv::Writer::from_writer(Vec::new());
+        for (slot, c) in customers.iter() {
             let mut row = vec![
-                replication.index.to_string(),
+                replication.to_string(),
                 slot.to_string(),
-                firm_names[c.firm as usize].clone(),
+                names[c.firm as usize].clone(),
             ];
             row.extend(
                 [
@@ -174,23 +305,41 @@ pub fn write_customers(
                 .map(|v| number(f64::from(v))),
             );
             row.push(c.tenure.to_string());
-            row
-        })
-    });
-    write_table(path, &CUSTOMER_COLUMNS, rows)
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
+            writer.write_record(&row).unwrap();
+        }
+        String::from_utf8(writer.into_inner().unwrap()).unwrap()
+    }
 
     #[test]
-    fn numbers_are_plain_decimal() {
-        assert_eq!(number(0.1), "0.1");
-        assert_eq!(number(3.0), "3");
-        assert_eq!(number(-0.0), "0");
-        assert_eq!(number(1e-7), "0.0000001");
-        assert_eq!(number(f64::NAN), "");
+    fn streamed_customer_rows_match_row_by_row_writing() {
+        // More rows than one formatting batch, odd values, and a name that needs quoting.
+        let names = vec!["plain".to_owned(), "a \"quoted\", name".to_owned()];
+        let slots: Vec<Customer> = (0..2 * ROWS_PER_BATCH + 77)
+            .map(|i| {
+                let x = i as f32;
+                Customer {
+                    expertise: x / 7.0,
+                    activity: x * 1e-9,
+                    loyalty: -0.0,
+                    satisfaction: f32::NAN,
+                    contributions: x * 3.0,
+                    tenure: i as u32,
+                    firm: match i % 5 {
+                        0 => VACANT,
+                        1 => 1,
+                        _ => 0,
+                    },
+                    ..Customer::EMPTY
+                }
+            })
+            .collect();
+        let customers = FinalCustomers::from_slots(slots);
+        let mut streamed = Vec::new();
+        write_customer_rows(&mut streamed, 3, &customers, &names).unwrap();
+        assert_eq!(
+            String::from_utf8(streamed).unwrap(),
+            reference_rows(3, &customers, &names)
+        );
     }
 
     #[test]
