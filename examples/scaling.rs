@@ -6,11 +6,14 @@
 //!     [--ticks 52] [--repeats 3] [--out docs/images]
 //! ```
 //!
-//! For every size and thread count it runs `repeats` replications of the baseline (80% of the
-//! slots filled at tick 0) in a rayon pool of that many threads, timing the initialisation
-//! (network and customers) and the ticks separately. It reports customer-ticks per second
+//! For every size and thread count it runs replications of the baseline (80% of the slots
+//! filled at tick 0) in a rayon pool of that many threads, at least `repeats` times and for at
+//! least [`MIN_SECONDS`], timing the initialisation (network and customers) and the ticks
+//! separately. It reports customer-ticks per second
 //! (slots × ticks / seconds) of the ticks alone ("step") and of the whole run, initialisation
-//! included ("run"): the median over the repeats, with the slowest and fastest as the band.
+//! included ("run"): the best of the repeats (the one least disturbed by other work on the
+//! machine), with the slowest to the fastest as the band; and the speed-up of every further
+//! thread count over the first.
 
 use std::path::PathBuf;
 use std::time::Instant;
@@ -19,6 +22,9 @@ use cocreate::model::Simulation;
 use cocreate::model::rng::replication_seed;
 use cocreate::output::charts::{Chart, Dash, Line, Panel, write_chart};
 use cocreate::scenario::{Override, Scenario, Source};
+
+/// Measuring time per configuration, at the least: small populations get many repeats.
+const MIN_SECONDS: f64 = 2.0;
 
 struct Options {
     sizes: Vec<u64>,
@@ -76,18 +82,15 @@ fn baseline(capacity: u64, ticks: u32) -> Scenario {
     Scenario::load(&Source::baseline(), &overrides).expect("valid scenario")
 }
 
-/// Median, minimum and maximum.
-fn spread(mut values: Vec<f64>) -> (f64, f64, f64) {
-    values.sort_by(f64::total_cmp);
-    (
-        values[values.len() / 2],
-        values[0],
-        values[values.len() - 1],
-    )
+/// The best (largest) value, the smallest and the largest.
+fn spread(values: &[f64]) -> (f64, f64, f64) {
+    let min = values.iter().copied().fold(f64::INFINITY, f64::min);
+    let max = values.iter().copied().fold(f64::NEG_INFINITY, f64::max);
+    (max, min, max)
 }
 
-/// One measured configuration: (median, min, max) customer-ticks per second, ticks alone and
-/// whole run.
+/// One measured configuration: (best, smallest, largest) customer-ticks per second, of the
+/// ticks alone and of the whole run, and the shortest initialisation.
 struct Measured {
     step: (f64, f64, f64),
     run: (f64, f64, f64),
@@ -104,7 +107,8 @@ fn measure(capacity: u64, threads: usize, ticks: u32, repeats: usize) -> Measure
     let work = (capacity * u64::from(ticks)) as f64;
     let (mut step, mut run, mut setup) = (Vec::new(), Vec::new(), Vec::new());
     pool.install(|| {
-        for _ in 0..repeats {
+        let began = Instant::now();
+        while step.len() < repeats || began.elapsed().as_secs_f64() < MIN_SECONDS {
             let start = Instant::now();
             let mut simulation = Simulation::new(scenario.model(), seed);
             let initialised = start.elapsed().as_secs_f64();
@@ -120,22 +124,36 @@ fn measure(capacity: u64, threads: usize, ticks: u32, repeats: usize) -> Measure
         }
     });
     Measured {
-        step: spread(step),
-        run: spread(run),
-        setup_seconds: spread(setup).0,
+        step: spread(&step),
+        run: spread(&run),
+        setup_seconds: spread(&setup).1,
     }
 }
 
-fn line(label: String, colour: usize, sizes: &[u64], values: &[(f64, f64, f64)]) -> Line {
+fn line(
+    label: String,
+    colour: usize,
+    dash: Dash,
+    sizes: &[u64],
+    values: &[(f64, f64, f64)],
+) -> Line {
     Line {
         label,
         colour,
-        dash: Dash::Solid,
+        dash,
         x: sizes.iter().map(|&n| (n as f64).log10()).collect(),
-        mean: values.iter().map(|v| v.0 / 1e6).collect(),
-        lo: values.iter().map(|v| v.1 / 1e6).collect(),
-        hi: values.iter().map(|v| v.2 / 1e6).collect(),
+        mean: values.iter().map(|v| v.0).collect(),
+        lo: values.iter().map(|v| v.1).collect(),
+        hi: values.iter().map(|v| v.2).collect(),
     }
+}
+
+fn millions((best, lo, hi): (f64, f64, f64)) -> (f64, f64, f64) {
+    (best / 1e6, lo / 1e6, hi / 1e6)
+}
+
+fn plural(threads: usize) -> &'static str {
+    if threads == 1 { "" } else { "s" }
 }
 
 fn main() {
@@ -172,28 +190,63 @@ fn main() {
             .iter()
             .enumerate()
             .map(|(colour, (threads, row))| {
-                let values: Vec<_> = row.iter().map(pick).collect();
-                let plural = if *threads == 1 { "" } else { "s" };
-                line(
-                    format!("{threads} thread{plural}"),
-                    colour,
-                    &options.sizes,
-                    &values,
-                )
+                let values: Vec<_> = row.iter().map(|m| millions(pick(m))).collect();
+                let label = format!("{threads} thread{}", plural(*threads));
+                line(label, colour, Dash::Solid, &options.sizes, &values)
             })
             .collect(),
     };
+    let mut panels = vec![
+        panel("Ticks alone", |m| m.step),
+        panel(
+            &format!("Whole {}-tick run, initialisation included", options.ticks),
+            |m| m.run,
+        ),
+    ];
+    if let [(first, base), rest @ ..] = &results[..]
+        && !rest.is_empty()
+    {
+        let mut lines = Vec::new();
+        for (colour, (threads, row)) in (1..).zip(rest) {
+            let ratio = |pick: fn(&Measured) -> (f64, f64, f64)| -> Vec<(f64, f64, f64)> {
+                row.iter()
+                    .zip(base)
+                    .map(|(m, b)| {
+                        let r = pick(m).0 / pick(b).0;
+                        (r, r, r)
+                    })
+                    .collect()
+            };
+            let label = format!("{threads} over {first} thread{}", plural(*first));
+            let (step, run) = (ratio(|m| m.step), ratio(|m| m.run));
+            let sizes = &options.sizes;
+            lines.push(line(
+                format!("{label}, ticks"),
+                colour,
+                Dash::Dashed,
+                sizes,
+                &step,
+            ));
+            lines.push(line(
+                format!("{label}, run"),
+                colour,
+                Dash::Solid,
+                sizes,
+                &run,
+            ));
+        }
+        panels.push(Panel {
+            title: "Speed-up".to_owned(),
+            y_label: "throughput ratio".to_owned(),
+            lines,
+        });
+    }
     let chart = Chart {
         file_stem: "scaling".to_owned(),
-        title: "Throughput of the baseline model".to_owned(),
+        title: "Throughput of the baseline model (best of repeats; bands: slowest to fastest)"
+            .to_owned(),
         x_label: "log10 of customer slots".to_owned(),
-        panels: vec![
-            panel("Ticks alone", |m| m.step),
-            panel(
-                &format!("Whole {}-tick run, initialisation included", options.ticks),
-                |m| m.run,
-            ),
-        ],
+        panels,
         markers: Vec::new(),
     };
     let files = write_chart(&options.out, &chart).expect("chart written");
