@@ -44,7 +44,7 @@ fn digest(scenario: &Scenario) -> String {
             bytes.extend(summary.regime.to_string().bytes());
         }
         // The final customers, from a fresh run of the same replication.
-        let mut simulation = Simulation::new(scenario.model(), replication.seed);
+        let mut simulation = Simulation::scheduled(scenario.schedule(), replication.seed);
         let mut out = Vec::new();
         for _ in 0..scenario.ticks() {
             simulation.step(&mut out);

@@ -121,6 +121,7 @@ fn write_outputs(
         &bands,
         &names,
         scenario.replications(),
+        &trajectories::event_markers(&scenario.event_marks()),
     )?);
 
     let path = out_dir.join("manifest.json");

@@ -131,7 +131,7 @@ fn simulate(
     progress: &dyn Progress,
 ) -> (Replication, FinalCustomers) {
     let seed = replication_seed(scenario.seed(), u64::from(index));
-    let mut simulation = Simulation::new(scenario.model(), seed);
+    let mut simulation = Simulation::scheduled(scenario.schedule(), seed);
     let firms = scenario.model().firms.len();
     let ticks = scenario.ticks() as usize;
     let mut series = Vec::with_capacity((ticks + 1) * firms);
@@ -264,7 +264,7 @@ mod tests {
     fn final_customers_are_the_active_slots_in_order() {
         let scenario = small();
         let replication = run_replication(&scenario, 0, Keep { customers: true }, &Silent);
-        let mut simulation = Simulation::new(scenario.model(), replication.seed);
+        let mut simulation = Simulation::scheduled(scenario.schedule(), replication.seed);
         let mut out = Vec::new();
         for _ in 0..scenario.ticks() {
             simulation.step(&mut out);

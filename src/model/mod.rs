@@ -5,6 +5,7 @@
 //! - [`network`]: the community graph.
 //! - [`rules`]: each submodel's functional form, as pure functions.
 //! - [`sim`]: the schedule of one tick ([`Simulation::step`]).
+//! - [`schedule`]: parameter changes during a run (policy changes and shocks).
 //! - [`observe`]: the per-firm, per-tick observation ([`FirmTick`]).
 //! - [`rng`]: seeded, portable random streams.
 
@@ -14,8 +15,10 @@ pub mod network;
 pub mod observe;
 pub mod rng;
 pub mod rules;
+pub mod schedule;
 pub mod sim;
 
 pub use config::{Config, ConfigIssue, ValidConfig};
 pub use observe::FirmTick;
+pub use schedule::{Change, Schedule, ScheduleError};
 pub use sim::{BLOCK, Simulation};

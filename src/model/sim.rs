@@ -20,6 +20,7 @@ use super::network::Network;
 use super::observe::{FirmTick, Tally};
 use super::rng::{self, Purpose, Stream};
 use super::rules::{self, Encounter, Handling};
+use super::schedule::{Change, Schedule};
 
 /// Customers per block: the unit of parallel work and of random streams. A constant, so that
 /// results do not depend on the number of threads.
@@ -118,6 +119,30 @@ struct FirmView {
     choice_cumulative: f32,
 }
 
+impl FirmView {
+    /// The policy part of a firm's view; staff range, quality, reputation and choice weight
+    /// are filled in by the caller and by [`Simulation::refresh_views`].
+    fn of(firm: &crate::model::config::Firm) -> FirmView {
+        FirmView {
+            incentive: firm.policy.incentive as f32,
+            feedback: firm.policy.feedback_solicitation as f32,
+            act_on_feedback: firm.policy.act_on_feedback as f32,
+            recognition: firm.policy.recognition as f32,
+            delight: firm.policy.surprise_delight as f32,
+            recovery: firm.policy.service_recovery as f32,
+            outlets: firm.policy.complaint_outlets as f32,
+            tech_reliability: firm.policy.tech_reliability as f32,
+            defensiveness: firm.policy.defensiveness as f32,
+            capacity: firm.staff.capacity as f32,
+            staff_start: 0,
+            staff_count: 0,
+            quality: 0.0,
+            reputation: 0.0,
+            choice_cumulative: 0.0,
+        }
+    }
+}
+
 /// Constants of the customer rules, in `f32`.
 #[derive(Debug, Clone, Copy)]
 struct Constants {
@@ -195,6 +220,10 @@ pub struct Simulation {
     views: Vec<FirmView>,
     tallies: Vec<Tally>,
     events: Vec<Vec<StaffEvent>>,
+    /// Configurations that take over at later ticks (see [`Simulation::scheduled`]), and the
+    /// index of the next one.
+    changes: Vec<Change>,
+    next_change: usize,
 }
 
 impl Simulation {
@@ -272,21 +301,9 @@ impl Simulation {
                 employees.push(hiring[index].hire(index as u8, &mut stream));
             }
             views.push(FirmView {
-                incentive: firm.policy.incentive as f32,
-                feedback: firm.policy.feedback_solicitation as f32,
-                act_on_feedback: firm.policy.act_on_feedback as f32,
-                recognition: firm.policy.recognition as f32,
-                delight: firm.policy.surprise_delight as f32,
-                recovery: firm.policy.service_recovery as f32,
-                outlets: firm.policy.complaint_outlets as f32,
-                tech_reliability: firm.policy.tech_reliability as f32,
-                defensiveness: firm.policy.defensiveness as f32,
-                capacity: firm.staff.capacity as f32,
                 staff_start: start,
                 staff_count: count,
-                quality: 0.0,
-                reputation: 0.0,
-                choice_cumulative: 0.0,
+                ..FirmView::of(firm)
             });
         }
         let blocks = capacity.div_ceil(BLOCK);
@@ -308,10 +325,39 @@ impl Simulation {
             events: (0..blocks).map(|_| Vec::new()).collect(),
             seed: replication_seed,
             tick: 0,
+            changes: Vec::new(),
+            next_change: 0,
             config,
         };
         simulation.refresh_views();
         simulation
+    }
+
+    /// Initialises a replication of `schedule`'s base configuration; each later configuration
+    /// takes over at the start of its tick (the step that produces that tick uses it).
+    pub fn scheduled(schedule: &Schedule, replication_seed: u64) -> Simulation {
+        let mut simulation = Simulation::new(schedule.base(), replication_seed);
+        simulation.changes = schedule.changes().to_vec();
+        simulation
+    }
+
+    /// Swaps in a configuration that [`Schedule::new`] accepted: the firms' policies, staff
+    /// capacity, costs and selection, the customers' birth distributions and the behavioural
+    /// and market parameters. Existing customers and employees keep their traits; newcomers and
+    /// new hires are drawn from the new distributions.
+    fn reconfigure(&mut self, config: &ValidConfig) {
+        let config = config.get();
+        for (view, firm) in self.views.iter_mut().zip(&config.firms) {
+            *view = FirmView {
+                staff_start: view.staff_start,
+                staff_count: view.staff_count,
+                ..FirmView::of(firm)
+            };
+        }
+        self.birth = CustomerBirth::new(&config.customers);
+        self.hiring = config.firms.iter().map(|f| Hiring::new(&f.staff)).collect();
+        self.config = config.clone();
+        self.refresh_views();
     }
 
     pub fn tick(&self) -> u32 {
@@ -358,6 +404,15 @@ impl Simulation {
     /// Advances one tick and writes one observation per firm into `out`.
     pub fn step(&mut self, out: &mut Vec<FirmTick>) {
         self.tick += 1;
+        let due = self
+            .changes
+            .get(self.next_change)
+            .filter(|change| change.tick == self.tick)
+            .map(|change| change.config.clone());
+        if let Some(config) = due {
+            self.next_change += 1;
+            self.reconfigure(&config);
+        }
         self.customer_phase();
         let totals = self.sum_tallies();
         self.employee_phase();

@@ -3,8 +3,9 @@
 
 use std::path::{Path, PathBuf};
 
-use super::charts::{Chart, ChartError, Dash, Line, Panel, write_chart};
+use super::charts::{Chart, ChartError, Dash, Line, Marker, Panel, write_chart};
 use crate::experiment::bands::Bands;
+use crate::scenario::EventMark;
 
 /// One metric drawn as a line per firm.
 struct Metric {
@@ -152,9 +153,33 @@ fn specs() -> Vec<ChartSpec> {
     ]
 }
 
+/// Chart markers for a scenario's events: one where each starts and, for events that end
+/// (a `set` with a duration reverting, a ramp reaching its target), one where it ends.
+pub fn event_markers(marks: &[EventMark]) -> Vec<Marker> {
+    let mut markers = Vec::new();
+    for mark in marks {
+        markers.push(Marker {
+            x: f64::from(mark.tick),
+            label: mark.label.clone(),
+        });
+        if let Some(end) = mark.end {
+            markers.push(Marker {
+                x: f64::from(end),
+                label: format!("end: {}", mark.label),
+            });
+        }
+    }
+    markers
+}
+
 /// Builds every trajectory chart from the bands. `replications` goes into the titles so a
-/// reader knows what the band is.
-pub fn charts(bands: &Bands, firm_names: &[String], replications: u32) -> Vec<Chart> {
+/// reader knows what the band is; `markers` mark events on the time axis.
+pub fn charts(
+    bands: &Bands,
+    firm_names: &[String],
+    replications: u32,
+    markers: &[Marker],
+) -> Vec<Chart> {
     let x: Vec<f64> = (0..bands.ticks()).map(|t| t as f64).collect();
     specs()
         .into_iter()
@@ -165,7 +190,7 @@ pub fn charts(bands: &Bands, firm_names: &[String], replications: u32) -> Vec<Ch
                 spec.title
             ),
             x_label: "week".to_owned(),
-            markers: Vec::new(),
+            markers: markers.to_vec(),
             panels: spec
                 .panels
                 .into_iter()
@@ -208,9 +233,10 @@ pub fn write_all(
     bands: &Bands,
     firm_names: &[String],
     replications: u32,
+    markers: &[Marker],
 ) -> Result<Vec<PathBuf>, ChartError> {
     let mut files = Vec::new();
-    for chart in charts(bands, firm_names, replications) {
+    for chart in charts(bands, firm_names, replications, markers) {
         files.extend(write_chart(dir, &chart)?);
     }
     Ok(files)
@@ -226,7 +252,7 @@ mod tests {
         let mut bands = Bands::new(2, 3);
         bands.add(&[FirmTick::default(); 6]);
         let names = vec!["a".to_owned(), "b".to_owned()];
-        for chart in charts(&bands, &names, 1) {
+        for chart in charts(&bands, &names, 1, &[]) {
             for panel in &chart.panels {
                 assert!(!panel.lines.is_empty(), "{} has no lines", panel.title);
                 assert_eq!(panel.lines.len() % 2, 0, "{}", panel.title);

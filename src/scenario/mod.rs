@@ -9,14 +9,16 @@
 
 pub mod design;
 pub mod diagnostics;
+pub mod events;
 pub mod fuzz;
 pub mod overrides;
 
 use serde::{Deserialize, Serialize};
 
 use crate::model::config::{Behaviour, Customers, Firm, Market, Network, Population};
-use crate::model::{Config, ValidConfig};
+use crate::model::{Change, Config, Schedule, ValidConfig};
 pub use design::{Design, DesignKind, ExperimentSpec, Point};
+pub use events::{EventMark, EventSpec};
 pub use overrides::{Override, OverrideError};
 
 /// The built-in baseline scenario, identical to `scenarios/baseline.toml`.
@@ -48,6 +50,9 @@ pub struct ScenarioFile {
     pub market: Market,
     pub behaviour: Behaviour,
     pub firms: Vec<Firm>,
+    /// Policy changes and shocks at given ticks ([`events`]).
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub events: Vec<EventSpec>,
     /// The experiment design run by `cocreate sweep` (ignored by `run`).
     #[serde(skip_serializing_if = "Option::is_none")]
     pub experiment: Option<ExperimentSpec>,
@@ -67,6 +72,7 @@ impl Default for ScenarioFile {
             market: Market::default(),
             behaviour: Behaviour::default(),
             firms: vec![Firm::default()],
+            events: Vec::new(),
             experiment: None,
         }
     }
@@ -119,7 +125,8 @@ impl ScenarioError {
 #[derive(Debug, Clone)]
 pub struct Scenario {
     file: ScenarioFile,
-    model: ValidConfig,
+    /// The model's configuration at tick 0 and its changes by `[[events]]`.
+    schedule: Schedule,
     design: Option<Design>,
 }
 
@@ -131,8 +138,8 @@ impl Scenario {
         for (path, message) in check_run_settings(&file) {
             lines.push(locate(source, overrides, &path, &message));
         }
-        let model = match file.config().validate() {
-            Ok(model) => Some(model),
+        let schedule = match file.config().validate() {
+            Ok(model) => schedule(source, overrides, &file, model, &mut lines),
             Err(issues) => {
                 for issue in issues {
                     lines.push(locate(source, overrides, &issue.path, &issue.message));
@@ -155,10 +162,10 @@ impl Scenario {
                 }
             }
         };
-        match model {
-            Some(model) if lines.is_empty() => Ok(Scenario {
+        match schedule {
+            Some(schedule) if lines.is_empty() => Ok(Scenario {
                 file,
-                model,
+                schedule,
                 design,
             }),
             _ => Err(ScenarioError { lines }),
@@ -204,8 +211,19 @@ impl Scenario {
         self.file.replications
     }
 
+    /// The model's configuration at tick 0.
     pub fn model(&self) -> &ValidConfig {
-        &self.model
+        self.schedule.base()
+    }
+
+    /// The configuration at tick 0 and its changes by `[[events]]`.
+    pub fn schedule(&self) -> &Schedule {
+        &self.schedule
+    }
+
+    /// The scenario's events as charts mark them, in file order.
+    pub fn event_marks(&self) -> Vec<EventMark> {
+        events::marks(&self.file.events)
     }
 
     pub fn firm_names(&self) -> Vec<String> {
@@ -254,6 +272,84 @@ fn parse(source: &Source, overrides: &[Override]) -> Result<ScenarioFile, Scenar
             None => format!("--set: {path}: {}", explained.message),
         })
     })
+}
+
+/// Builds the schedule of `[[events]]` on the validated tick-0 configuration `model`: the
+/// configuration in effect from every tick at which an event starts, ends or ramps, each
+/// validated like the scenario itself. Problems are blamed on the event that caused them.
+fn schedule(
+    source: &Source,
+    overrides: &[Override],
+    file: &ScenarioFile,
+    model: ValidConfig,
+    lines: &mut Vec<String>,
+) -> Option<Schedule> {
+    if file.events.is_empty() {
+        return Some(Schedule::fixed(model));
+    }
+    let mut base = match toml::Table::try_from(file) {
+        Ok(table) => table,
+        Err(error) => {
+            lines.push(format!("{}: cannot resolve: {error}", source.name));
+            return None;
+        }
+    };
+    base.remove("events");
+    base.remove("experiment");
+    let documents = match events::documents(&file.events, &base, file.ticks) {
+        Ok(documents) => documents,
+        Err(issues) => {
+            for issue in issues {
+                lines.push(locate(source, overrides, &issue.path, &issue.message));
+            }
+            return None;
+        }
+    };
+    let mut changes = Vec::with_capacity(documents.len());
+    for (tick, document) in documents {
+        let blame_event = |path: &str, message: &str| {
+            let at = events::blame(&file.events, tick, path)
+                .map_or_else(|| "events".to_owned(), |index| format!("events.{index}"));
+            locate(
+                source,
+                overrides,
+                &at,
+                &format!("in effect at tick {tick}: {path}: {message}"),
+            )
+        };
+        // Through text, so that a type error carries a span and hence a key path.
+        let parsed = toml::to_string(&document)
+            .map_err(|error| (String::new(), error.to_string()))
+            .and_then(|text| {
+                toml::from_str::<ScenarioFile>(&text).map_err(|error| {
+                    let explained = diagnostics::explain(&text, &error);
+                    (explained.path.unwrap_or_default(), explained.message)
+                })
+            });
+        let changed = match parsed {
+            Ok(changed) => changed,
+            Err((path, message)) => {
+                lines.push(blame_event(&path, &message));
+                return None;
+            }
+        };
+        match changed.config().validate() {
+            Ok(config) => changes.push(Change { tick, config }),
+            Err(issues) => {
+                for issue in issues {
+                    lines.push(blame_event(&issue.path, &issue.message));
+                }
+                return None;
+            }
+        }
+    }
+    match Schedule::new(model, changes) {
+        Ok(schedule) => Some(schedule),
+        Err(error) => {
+            lines.push(locate(source, overrides, "events", &error.to_string()));
+            None
+        }
+    }
 }
 
 /// The override that wrote `path` (or a table containing it, or a value inside it), if any.
