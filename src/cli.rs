@@ -31,6 +31,11 @@ pub enum Command {
     /// Write Slurm batch scripts that run a sweep as a job array (one shard per task) followed
     /// by its merge; with --submit, submit them.
     Slurm(SlurmArgs),
+    /// Check the model against the patterns of its specification (regimes, the factors of
+    /// Zhang et al. 2018, WOM ratio, participation inequality, churn), each against its
+    /// published source; write validation.md, validation.csv, charts and a manifest. Exits 1
+    /// if a pattern fails.
+    Validate(ValidateArgs),
 }
 
 /// Options shared by commands that load a scenario.
@@ -129,4 +134,17 @@ pub struct SlurmArgs {
     pub submit: bool,
     #[command(flatten)]
     pub scenario_args: ScenarioArgs,
+}
+
+#[derive(Debug, Args)]
+pub struct ValidateArgs {
+    /// Output directory [default: output/validation/].
+    #[arg(long, value_name = "DIR")]
+    pub out: Option<PathBuf>,
+    /// Fewer replications and smaller populations (same pass criteria), for CI.
+    #[arg(long)]
+    pub quick: bool,
+    /// No progress bar and no table; errors still go to stderr.
+    #[arg(long, short)]
+    pub quiet: bool,
 }

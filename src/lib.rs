@@ -9,6 +9,7 @@
 //! - [`scenario`]: turns TOML text (plus `--set` overrides) into a validated [`scenario::Scenario`],
 //!   reporting bad input with file, line, column, key path and suggestions.
 //! - [`experiment`]: replications, seeds and parallelism; summaries and regime classification.
+//! - [`validation`]: the battery of patterns the model must reproduce, against their sources.
 //! - [`output`]: one module per output format (CSV, manifest, charts, terminal table), all
 //!   written atomically.
 //!
@@ -20,3 +21,4 @@ pub mod experiment;
 pub mod model;
 pub mod output;
 pub mod scenario;
+pub mod validation;

@@ -42,6 +42,18 @@ fn dispatch(command: Command) -> Result<(), AppError> {
         Command::Sweep(args) => report(&app::sweep(&args)?, args.quiet),
         Command::Merge(args) => report(&app::merge(&args)?, args.quiet),
         Command::Slurm(args) => println!("{}", app::slurm(&args)?.message),
+        Command::Validate(args) => {
+            let outcome = app::validate(&args)?;
+            if !args.quiet {
+                print!("{}", outcome.table);
+                println!(
+                    "wrote {} files to {}",
+                    outcome.files.len(),
+                    outcome.out_dir.display()
+                );
+            }
+            outcome.verdict()?;
+        }
     }
     Ok(())
 }

@@ -8,6 +8,7 @@ mod progress;
 mod run;
 mod slurm;
 mod sweep;
+mod validate;
 
 use std::path::{Path, PathBuf};
 
@@ -15,6 +16,7 @@ pub use check::check;
 pub use run::run;
 pub use slurm::{SlurmOutcome, slurm};
 pub use sweep::{SweepOutcome, merge, sweep};
+pub use validate::{ValidateOutcome, validate};
 
 use crate::output::charts::ChartError;
 use crate::scenario::{Override, ScenarioError, Source};
@@ -45,6 +47,12 @@ pub enum AppError {
     /// Stopped by Ctrl-C: exit code 130, as for a shell's interrupted command.
     #[error("{0}")]
     Interrupted(String),
+    /// The validation battery could not run: exit code 1.
+    #[error(transparent)]
+    Validation(#[from] crate::validation::ValidationError),
+    /// The validation ran and a pattern failed: exit code 1.
+    #[error("{0}")]
+    PatternsFailed(String),
 }
 
 impl AppError {
@@ -55,7 +63,9 @@ impl AppError {
             AppError::Write { .. }
             | AppError::Chart(_)
             | AppError::Incomplete(_)
-            | AppError::External(_) => 1,
+            | AppError::External(_)
+            | AppError::Validation(_)
+            | AppError::PatternsFailed(_) => 1,
             AppError::Interrupted(_) => 130,
         }
     }

@@ -5,6 +5,7 @@
 //! - [`charts`]: drawing (PNG and SVG with an embedded font); [`trajectories`] chooses what a
 //!   run draws.
 //! - [`report`]: the summary table printed at the end of a run.
+//! - [`validation`], [`validation_charts`]: the outputs of `cocreate validate`.
 
 pub mod atomic;
 pub mod bars;
@@ -16,3 +17,5 @@ pub mod report;
 pub mod sweep_charts;
 pub mod sweep_csv;
 pub mod trajectories;
+pub mod validation;
+pub mod validation_charts;

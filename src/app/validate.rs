@@ -1,0 +1,104 @@
+//! `cocreate validate`: run the battery of patterns (see [`crate::validation`]) and write
+//! validation.md, validation.csv, the charts and manifest.json.
+
+use std::path::{Path, PathBuf};
+use std::time::{Instant, SystemTime};
+
+use super::progress::{Bar, bar};
+use super::{AppError, check_output_dir};
+use crate::cli::ValidateArgs;
+use crate::output::{validation, validation_charts};
+use crate::validation::{Report, Settings, batches, run_battery, total_ticks};
+
+/// Default output directory.
+pub const DEFAULT_OUT: &str = "output/validation";
+
+/// What a finished validation reports back.
+pub struct ValidateOutcome {
+    pub out_dir: PathBuf,
+    pub files: Vec<PathBuf>,
+    /// The table to print.
+    pub table: String,
+    pub report: Report,
+}
+
+impl ValidateOutcome {
+    /// `Ok` if every pattern holds, else the error naming the failing patterns (exit code 1).
+    pub fn verdict(&self) -> Result<(), AppError> {
+        let failed = self.report.failed();
+        if failed.is_empty() {
+            return Ok(());
+        }
+        let numbers: Vec<String> = failed.iter().map(u8::to_string).collect();
+        Err(AppError::PatternsFailed(format!(
+            "validation failed: pattern{} {} (see {})",
+            if failed.len() == 1 { "" } else { "s" },
+            numbers.join(", "),
+            self.out_dir.join("validation.md").display()
+        )))
+    }
+}
+
+/// Runs the battery and writes its outputs. A failed pattern is not an error here (the outputs
+/// are written either way); see [`ValidateOutcome::verdict`].
+pub fn validate(args: &ValidateArgs) -> Result<ValidateOutcome, AppError> {
+    let started = SystemTime::now();
+    let clock = Instant::now();
+    let settings = Settings { quick: args.quick };
+    let out_dir = args
+        .out
+        .clone()
+        .unwrap_or_else(|| PathBuf::from(DEFAULT_OUT));
+    check_output_dir(&out_dir)?;
+
+    let progress = Bar(bar(total_ticks(&settings)?, "weeks", args.quiet));
+    let report = run_battery(&settings, &progress)?;
+    progress.0.finish_and_clear();
+
+    let files = write_outputs(&out_dir, &settings, &report, started, clock)?;
+    Ok(ValidateOutcome {
+        table: validation::terminal(&report, &settings),
+        out_dir,
+        files,
+        report,
+    })
+}
+
+fn write_outputs(
+    out_dir: &Path,
+    settings: &Settings,
+    report: &Report,
+    started: SystemTime,
+    clock: Instant,
+) -> Result<Vec<PathBuf>, AppError> {
+    std::fs::create_dir_all(out_dir).map_err(AppError::write(out_dir))?;
+    let mut files = Vec::new();
+    let path = out_dir.join("validation.md");
+    validation::write_markdown(&path, report, settings).map_err(AppError::write(&path))?;
+    files.push(path);
+    let path = out_dir.join("validation.csv");
+    validation::write_csv(&path, report).map_err(AppError::write(&path))?;
+    files.push(path);
+    files.extend(validation_charts::write_all(
+        &out_dir.join("charts"),
+        report,
+    )?);
+
+    let path = out_dir.join("manifest.json");
+    let relative: Vec<String> = files
+        .iter()
+        .map(|f| f.strip_prefix(out_dir).unwrap_or(f).display().to_string())
+        .collect();
+    let batches = batches(settings);
+    let record = validation::ValidationRecord {
+        settings,
+        batches: &batches,
+        report,
+        started,
+        wall_seconds: clock.elapsed().as_secs_f64(),
+        files: &relative,
+    };
+    validation::write_manifest(&path, &record).map_err(AppError::write(&path))?;
+    files.push(path);
+    Ok(files)
+}
