@@ -11,6 +11,8 @@
 //! - [`experiment`]: replications, seeds and parallelism; summaries and regime classification.
 //! - [`output`]: one module per output format (CSV, manifest, charts, terminal table), all
 //!   written atomically.
+//! - [`survey`]: simulated survey respondents answering a questionnaire (Likert items with
+//!   measurement error) for structural equation modelling.
 //!
 //! The binary (`src/main.rs`) is a thin command-line front end that maps errors to exit codes.
 
@@ -20,3 +22,4 @@ pub mod experiment;
 pub mod model;
 pub mod output;
 pub mod scenario;
+pub mod survey;

@@ -42,6 +42,17 @@ fn dispatch(command: Command) -> Result<(), AppError> {
         Command::Sweep(args) => report(&app::sweep(&args)?, args.quiet),
         Command::Merge(args) => report(&app::merge(&args)?, args.quiet),
         Command::Slurm(args) => println!("{}", app::slurm(&args)?.message),
+        Command::Survey(args) => {
+            let outcome = app::survey(&args)?;
+            if !args.quiet {
+                print!("{}", outcome.report);
+                println!(
+                    "wrote {} files to {}",
+                    outcome.files.len(),
+                    outcome.out_dir.display()
+                );
+            }
+        }
     }
     Ok(())
 }

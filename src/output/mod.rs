@@ -5,6 +5,7 @@
 //! - [`charts`]: drawing (PNG and SVG with an embedded font); [`trajectories`] chooses what a
 //!   run draws.
 //! - [`report`]: the summary table printed at the end of a run.
+//! - [`survey`]: `survey.csv`, `latent.csv`, `codebook.csv` and `model.lav` of `cocreate survey`.
 
 pub mod atomic;
 pub mod bars;
@@ -13,6 +14,7 @@ pub mod csv;
 pub mod heatmap;
 pub mod manifest;
 pub mod report;
+pub mod survey;
 pub mod sweep_charts;
 pub mod sweep_csv;
 pub mod trajectories;
