@@ -36,6 +36,10 @@ pub enum Command {
     /// published source; write validation.md, validation.csv, charts and a manifest. Exits 1
     /// if a pattern fails.
     Validate(ValidateArgs),
+    /// Sample customers of replication 0 as survey respondents and write their answers to a
+    /// questionnaire (7-point Likert items), a codebook and the structural model of Huang & Suo
+    /// (2021) in lavaan syntax, for fitting the same SEM on simulated respondents.
+    Survey(SurveyArgs),
 }
 
 /// Options shared by commands that load a scenario.
@@ -145,6 +149,30 @@ pub struct ValidateArgs {
     #[arg(long)]
     pub quick: bool,
     /// No progress bar and no table; errors still go to stderr.
+    #[arg(long, short)]
+    pub quiet: bool,
+}
+
+#[derive(Debug, Args)]
+pub struct SurveyArgs {
+    /// Scenario file (TOML). Without it, the built-in baseline is surveyed.
+    pub scenario: Option<PathBuf>,
+    /// Number of respondents, sampled without replacement from the customers active at the
+    /// survey tick.
+    #[arg(long, value_name = "N", default_value_t = 500, value_parser = clap::value_parser!(u32).range(1..))]
+    pub respondents: u32,
+    /// Week at which the survey is taken, 1..=ticks [default: the scenario's last tick].
+    #[arg(long, value_name = "T")]
+    pub tick: Option<u32>,
+    /// Output directory [default: output/<scenario name>/survey/].
+    #[arg(long, value_name = "DIR")]
+    pub out: Option<PathBuf>,
+    /// Master seed (overrides the scenario's `seed`).
+    #[arg(long, value_name = "N")]
+    pub seed: Option<u64>,
+    #[command(flatten)]
+    pub scenario_args: ScenarioArgs,
+    /// No progress bar and no report; errors still go to stderr.
     #[arg(long, short)]
     pub quiet: bool,
 }

@@ -12,6 +12,8 @@
 //! - [`validation`]: the battery of patterns the model must reproduce, against their sources.
 //! - [`output`]: one module per output format (CSV, manifest, charts, terminal table), all
 //!   written atomically.
+//! - [`survey`]: simulated survey respondents answering a questionnaire (Likert items with
+//!   measurement error) for structural equation modelling.
 //!
 //! The binary (`src/main.rs`) is a thin command-line front end that maps errors to exit codes.
 
@@ -21,4 +23,5 @@ pub mod experiment;
 pub mod model;
 pub mod output;
 pub mod scenario;
+pub mod survey;
 pub mod validation;

@@ -54,6 +54,17 @@ fn dispatch(command: Command) -> Result<(), AppError> {
             }
             outcome.verdict()?;
         }
+        Command::Survey(args) => {
+            let outcome = app::survey(&args)?;
+            if !args.quiet {
+                print!("{}", outcome.report);
+                println!(
+                    "wrote {} files to {}",
+                    outcome.files.len(),
+                    outcome.out_dir.display()
+                );
+            }
+        }
     }
     Ok(())
 }

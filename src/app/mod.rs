@@ -7,6 +7,7 @@ mod memory;
 mod progress;
 mod run;
 mod slurm;
+mod survey;
 mod sweep;
 mod validate;
 
@@ -15,6 +16,7 @@ use std::path::{Path, PathBuf};
 pub use check::check;
 pub use run::run;
 pub use slurm::{SlurmOutcome, slurm};
+pub use survey::{SurveyOutcome, survey};
 pub use sweep::{SweepOutcome, merge, sweep};
 pub use validate::{ValidateOutcome, validate};
 

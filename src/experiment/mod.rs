@@ -197,6 +197,30 @@ pub fn run_streaming<E>(
     Ok(replications)
 }
 
+/// Runs replication `index` of `scenario` for `tick` weeks (at most the scenario's ticks) and
+/// returns its seed and the customers active then: what `cocreate survey` interviews. The
+/// customers are those `run_replication` would hold at that tick, since the streams are keyed by
+/// tick and do not depend on how long the run goes on.
+pub fn customers_at_tick(
+    scenario: &Scenario,
+    index: u32,
+    tick: u32,
+    progress: &dyn Progress,
+) -> (u64, FinalCustomers) {
+    let seed = replication_seed(scenario.seed(), u64::from(index));
+    let mut simulation = Simulation::scheduled(scenario.schedule(), seed);
+    let mut out = Vec::with_capacity(scenario.model().firms.len());
+    simulation.observe_initial(&mut out);
+    for _ in 0..tick.min(scenario.ticks()) {
+        simulation.step(&mut out);
+        progress.advance(1);
+    }
+    (
+        seed,
+        FinalCustomers::from_slots(simulation.into_customers()),
+    )
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -277,5 +301,16 @@ mod tests {
             .map(|(slot, c)| (slot as u32, c))
             .collect();
         assert_eq!(replication.customers.iter().collect::<Vec<_>>(), expected);
+    }
+
+    #[test]
+    fn customers_at_the_last_tick_are_the_final_customers() {
+        let scenario = small();
+        let replication = run_replication(&scenario, 0, Keep { customers: true }, &Silent);
+        let (seed, customers) = customers_at_tick(&scenario, 0, scenario.ticks(), &Silent);
+        assert_eq!(seed, replication.seed);
+        assert_eq!(customers, replication.customers);
+        let (_, earlier) = customers_at_tick(&scenario, 0, 5, &Silent);
+        assert_ne!(earlier, replication.customers);
     }
 }

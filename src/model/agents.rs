@@ -95,6 +95,19 @@ impl Customer {
         self.firm != VACANT
     }
 
+    /// Product engagement: encounters with the firm per week over the recent window (Huang &
+    /// Suo 2021). The `product_engagement` column of customers.csv and the survey's PE construct.
+    pub fn product_engagement(&self) -> f32 {
+        self.recent_encounters
+    }
+
+    /// Interpersonal interaction: peer conversations per week over the recent window (Huang &
+    /// Suo 2021). The `interpersonal_interaction` column of customers.csv and the survey's II
+    /// construct.
+    pub fn interpersonal_interaction(&self) -> f32 {
+        self.recent_peer
+    }
+
     /// The states that must stay within [0, 1].
     pub fn unit_states(&self) -> [(&'static str, f32); 12] {
         [

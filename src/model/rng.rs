@@ -21,6 +21,11 @@ pub enum Purpose {
     Employees = 5,
     /// Experiment designs (Latin hypercube sampling).
     Design = 6,
+    /// Survey: which customers are sampled as respondents (numbered apart from the model's own
+    /// streams so that new model purposes can take the next numbers).
+    SurveySample = 16,
+    /// Survey: the measurement error of a respondent's answers.
+    SurveyError = 17,
 }
 
 /// SplitMix64 finaliser: a bijective 64-bit mix with good avalanche.

@@ -6,6 +6,7 @@
 //!   run draws.
 //! - [`report`]: the summary table printed at the end of a run.
 //! - [`validation`], [`validation_charts`]: the outputs of `cocreate validate`.
+//! - [`survey`]: `survey.csv`, `latent.csv`, `codebook.csv` and `model.lav` of `cocreate survey`.
 
 pub mod atomic;
 pub mod bars;
@@ -14,6 +15,7 @@ pub mod csv;
 pub mod heatmap;
 pub mod manifest;
 pub mod report;
+pub mod survey;
 pub mod sweep_charts;
 pub mod sweep_csv;
 pub mod trajectories;
