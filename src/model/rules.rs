@@ -209,7 +209,7 @@ pub fn performance(e: &Encounter, quality: f32, help: f32, warmth: f32) -> f32 {
 pub const RECOVERY_OVERDELIVERY: f32 = 0.2;
 /// After a repeat failure (double deviation) even a good recovery stays this far below
 /// expectation.
-pub const DOUBLE_DEVIATION_SHORTFALL: f32 = 0.15;
+pub const DOUBLE_DEVIATION_SHORTFALL: f32 = 0.3;
 
 /// Performance of an encounter whose failure was recovered: above expectation after a first
 /// failure (the recovery paradox), below it after a repeat failure.

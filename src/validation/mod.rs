@@ -18,6 +18,8 @@
 
 pub mod baseline;
 pub mod factors;
+pub mod hysteresis;
+pub mod recovery;
 pub mod regimes;
 
 use crate::experiment::stats::Estimate;
@@ -309,7 +311,11 @@ pub fn batches(settings: &Settings) -> Vec<Batch> {
 
 /// Ticks the whole battery simulates (for a progress bar).
 pub fn total_ticks(settings: &Settings) -> Result<u64, ValidationError> {
-    batches(settings).iter().map(Batch::ticks).sum()
+    let batches: u64 = batches(settings)
+        .iter()
+        .map(Batch::ticks)
+        .sum::<Result<u64, _>>()?;
+    Ok(batches + recovery::total_ticks(settings)? + hysteresis::total_ticks(settings)?)
 }
 
 /// Runs every pattern of the battery.
@@ -321,12 +327,16 @@ pub fn run_battery(
     let (factor_pattern, factors) = factors::run(settings, progress)?;
     patterns.push(factor_pattern);
     patterns.extend(baseline::run(settings, progress)?);
+    let (recovery_patterns, recovery) = recovery::run(settings, progress)?;
+    patterns.extend(recovery_patterns);
+    let (hysteresis_pattern, hysteresis) = hysteresis::run(settings, progress)?;
+    patterns.push(hysteresis_pattern);
     patterns.sort_by_key(|p| p.number);
     Ok(Report {
         patterns,
         factors,
-        recovery: None,
-        hysteresis: None,
+        recovery: Some(recovery),
+        hysteresis: Some(hysteresis),
     })
 }
 

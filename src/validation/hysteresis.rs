@@ -1,0 +1,174 @@
+//! Pattern 7, hysteresis (Oliva & Sterman 2001; model spec, design concepts): a policy ramped
+//! down past a tipping point and back up does not return the firm to the same state within the
+//! same time.
+//!
+//! `scenarios/hysteresis.toml` ramps platform reliability from 0.95 down to 0.5 over two years,
+//! holds it for one, ramps it back to 0.95 over two and holds it for two more. The same
+//! scenario without its events is the control: the same replication seeds, so every
+//! replication is paired with its own undisturbed history (common random numbers). The state
+//! is the number of active customers as a share of the slots. The pattern holds if, over the
+//! last year (when reliability has been back at 0.95 for at least as long as it was held low),
+//! the paired difference treated − control has a 95% interval below zero. The loop chart plots
+//! the state against the reliability in effect each week, on the way down and on the way up.
+
+use super::{Embedded, HysteresisLoop, PatternResult, Settings, ValidationError, format_estimate};
+use crate::experiment::stats::Estimate;
+use crate::experiment::{self, Keep, Progress, Replication};
+use crate::scenario::{Override, Scenario, Source};
+
+/// `scenarios/hysteresis.toml`.
+pub const HYSTERESIS: Embedded = Embedded {
+    path: "scenarios/hysteresis.toml",
+    text: include_str!("../../scenarios/hysteresis.toml"),
+};
+
+/// The ramped policy (firm 0).
+const POLICY: &str = "firms.0.policy.tech_reliability";
+/// The policy's value before and after the ramps (as in the scenario file).
+const START: f64 = 0.95;
+/// Weeks at the end over which the returned state is measured.
+const FINAL_WEEKS: u32 = 52;
+
+/// Replications and population: quick mode uses fewer of both.
+fn overrides(settings: &Settings) -> Vec<String> {
+    let mut sets = vec![format!(
+        "replications={}",
+        if settings.quick { 8 } else { 20 }
+    )];
+    if settings.quick {
+        sets.push("population.capacity=4000".to_owned());
+        sets.push("population.initial=3200".to_owned());
+    }
+    sets
+}
+
+fn load(settings: &Settings, control: bool) -> Result<Scenario, ValidationError> {
+    let mut texts = overrides(settings);
+    if control {
+        // The same events, ramping to where the policy already is: no change, and the
+        // scenario (with its sweep design naming the ramp) stays valid.
+        texts.push(format!("events.0.ramp.{POLICY}={START}"));
+    }
+    let sets = texts
+        .iter()
+        .map(|text| {
+            text.parse::<Override>()
+                .map_err(|source| ValidationError::Override {
+                    text: text.clone(),
+                    source,
+                })
+        })
+        .collect::<Result<Vec<_>, _>>()?;
+    let source = Source {
+        name: format!("{} (built in)", HYSTERESIS.path),
+        text: HYSTERESIS.text.to_owned(),
+    };
+    Scenario::load(&source, &sets).map_err(|source| ValidationError::Scenario {
+        path: HYSTERESIS.path,
+        source,
+    })
+}
+
+/// Ticks the pattern simulates (treated and control).
+pub fn total_ticks(settings: &Settings) -> Result<u64, ValidationError> {
+    let scenario = load(settings, false)?;
+    Ok(2 * u64::from(scenario.replications()) * u64::from(scenario.ticks()))
+}
+
+/// Share of slots active at `tick` in every replication.
+fn state_at(replications: &[Replication], tick: u32, slots: f64) -> Vec<f64> {
+    replications
+        .iter()
+        .map(|r| f64::from(r.firm_series(0)[tick as usize].active_customers) / slots)
+        .collect()
+}
+
+/// Mean share of slots active over ticks `from..=to`, per replication.
+fn mean_state(replications: &[Replication], from: u32, to: u32, slots: f64) -> Vec<f64> {
+    replications
+        .iter()
+        .map(|r| {
+            let series = r.firm_series(0);
+            let sum: f64 = (from..=to)
+                .map(|t| f64::from(series[t as usize].active_customers))
+                .sum();
+            sum / f64::from(to - from + 1) / slots
+        })
+        .collect()
+}
+
+/// Runs the treated and control scenarios; returns the pattern's result and the loop.
+pub fn run(
+    settings: &Settings,
+    progress: &dyn Progress,
+) -> Result<(PatternResult, HysteresisLoop), ValidationError> {
+    let treated = load(settings, false)?;
+    let control = load(settings, true)?;
+    let slots = f64::from(treated.model().population.capacity);
+    let ticks = treated.ticks();
+    let keep = Keep { customers: false };
+    let with_ramp = experiment::run(&treated, keep, progress);
+    let without = experiment::run(&control, keep, progress);
+
+    // The loop: every week of a ramp, with the policy value in effect that week.
+    let schedule = treated.schedule();
+    let policy_at = |t: u32| schedule.at(t).firms[0].policy.tech_reliability;
+    let (mut down, mut up) = (Vec::new(), Vec::new());
+    for t in 1..=ticks {
+        let (now, before) = (policy_at(t), policy_at(t - 1));
+        let point = (now, Estimate::of(state_at(&with_ramp, t, slots)));
+        if now < before {
+            down.push(point);
+        } else if now > before {
+            up.push(point);
+        }
+    }
+    // Anchor both paths at the policy's starting value: the state just before the ramp down,
+    // and the state when the ramp back up ends.
+    let start = policy_at(0);
+    if !down.is_empty() {
+        let before_ramp = schedule
+            .changes()
+            .first()
+            .map_or(0, |change| change.tick.saturating_sub(1));
+        down.insert(
+            0,
+            (
+                start,
+                Estimate::of(state_at(&with_ramp, before_ramp, slots)),
+            ),
+        );
+    }
+
+    let from = ticks.saturating_sub(FINAL_WEEKS - 1).max(1);
+    let treated_end = mean_state(&with_ramp, from, ticks, slots);
+    let control_end = mean_state(&without, from, ticks, slots);
+    let difference = Estimate::of(treated_end.iter().zip(&control_end).map(|(a, b)| a - b));
+    let pass = difference.hi < 0.0;
+    let result = PatternResult {
+        number: 7,
+        name: "Hysteresis: reliability ramped down past the tipping point and back up".to_owned(),
+        source: "Oliva & Sterman (2001); model spec, design concepts".to_owned(),
+        expected: format!(
+            "active customers (share of slots) in the last {FINAL_WEEKS} weeks, with the policy \
+             back at {start} for over a year, below the same replications without the ramp: \
+             paired difference, 95% interval below 0"
+        ),
+        observed: format!(
+            "{} (with ramp {:.3}, without {:.3})",
+            format_estimate(&difference),
+            Estimate::of(treated_end).mean,
+            Estimate::of(control_end).mean
+        ),
+        estimate: Some(difference),
+        pass,
+    };
+    let hysteresis = HysteresisLoop {
+        policy: POLICY.to_owned(),
+        policy_label: "platform reliability (tech_reliability)".to_owned(),
+        state_label: "active customers (share of slots)".to_owned(),
+        down,
+        up,
+    };
+    Ok((result, hysteresis))
+}
