@@ -1,12 +1,16 @@
 //! The patterns the calibrated defaults must reproduce (model spec, section 7), checked on the
 //! shipped scenarios: regimes (1), the direction of every factor of Zhang et al. (2018) by
 //! paired replications with common random numbers (2), the WOM ratio (3), participation
-//! inequality (4) and monthly churn (6). Populations are reduced where noted to keep the
-//! suite fast; the mechanisms do not depend on population size.
+//! inequality (4) and monthly churn (6). The checks are the library's validation battery
+//! (`cocreate::validation`, what `cocreate validate --quick` runs), asserted here from the raw
+//! estimates with the same strength as the specification's criteria.
 
-use cocreate::experiment::stats::Estimate;
-use cocreate::experiment::{self, Keep, Regime, Replication, Silent};
+use cocreate::experiment::{self, Keep, Regime, Silent};
 use cocreate::scenario::{Override, Scenario, Source};
+use cocreate::validation::{Settings, baseline, factors, regimes};
+
+/// The battery's quick sizes, as `cocreate validate --quick` runs them.
+const QUICK: Settings = Settings { quick: true };
 
 fn load(path: &str, sets: &[&str]) -> Scenario {
     let text = std::fs::read_to_string(path).expect("scenario file");
@@ -18,147 +22,22 @@ fn load(path: &str, sets: &[&str]) -> Scenario {
     Scenario::load(&source, &overrides).unwrap_or_else(|e| panic!("{e}"))
 }
 
-fn run(path: &str, sets: &[&str]) -> Vec<Replication> {
+fn run(path: &str, sets: &[&str]) -> Vec<experiment::Replication> {
     experiment::run(&load(path, sets), Keep { customers: false }, &Silent)
 }
 
-fn outcome(replications: &[Replication], firm: usize, column: &str) -> Vec<f64> {
-    replications
-        .iter()
-        .map(|r| r.summaries[firm].value(column).expect("column"))
-        .collect()
-}
-
-/// A factor of section 6: its parameter path, a low and a high value, and whether raising it
-/// should raise (co-creation) or lower (co-destruction) the net value.
-struct Factor {
-    path: &'static str,
-    low: f64,
-    high: f64,
-    raises_net_value: bool,
-}
-
-const FACTORS: [Factor; 16] = [
-    Factor {
-        path: "firms.0.policy.surprise_delight",
-        low: 0.0,
-        high: 0.5,
-        raises_net_value: true,
-    },
-    Factor {
-        path: "firms.0.policy.recognition",
-        low: 0.1,
-        high: 0.9,
-        raises_net_value: true,
-    },
-    Factor {
-        path: "firms.0.policy.act_on_feedback",
-        low: 0.1,
-        high: 0.9,
-        raises_net_value: true,
-    },
-    Factor {
-        path: "firms.0.policy.incentive",
-        low: 0.1,
-        high: 0.9,
-        raises_net_value: true,
-    },
-    Factor {
-        path: "firms.0.policy.feedback_solicitation",
-        low: 0.1,
-        high: 0.9,
-        raises_net_value: true,
-    },
-    Factor {
-        path: "firms.0.policy.service_recovery",
-        low: 0.1,
-        high: 0.9,
-        raises_net_value: true,
-    },
-    Factor {
-        path: "firms.0.staff.helpfulness",
-        low: 0.3,
-        high: 0.9,
-        raises_net_value: true,
-    },
-    Factor {
-        path: "firms.0.staff.empathy",
-        low: 0.3,
-        high: 0.9,
-        raises_net_value: true,
-    },
-    Factor {
-        path: "firms.0.staff.politeness",
-        low: 0.3,
-        high: 0.9,
-        raises_net_value: true,
-    },
-    Factor {
-        path: "firms.0.staff.responsiveness",
-        low: 0.2,
-        high: 0.9,
-        raises_net_value: true,
-    },
-    Factor {
-        path: "firms.0.staff.rudeness",
-        low: 0.02,
-        high: 0.25,
-        raises_net_value: false,
-    },
-    Factor {
-        path: "firms.0.staff.indifference",
-        low: 0.02,
-        high: 0.3,
-        raises_net_value: false,
-    },
-    Factor {
-        path: "firms.0.policy.defensiveness",
-        low: 0.0,
-        high: 0.6,
-        raises_net_value: false,
-    },
-    Factor {
-        path: "firms.0.policy.tech_reliability",
-        low: 0.8,
-        high: 0.99,
-        raises_net_value: true,
-    },
-    Factor {
-        path: "firms.0.policy.complaint_outlets",
-        low: 0.1,
-        high: 0.9,
-        raises_net_value: true,
-    },
-    Factor {
-        path: "customers.vindictiveness.mean",
-        low: 0.2,
-        high: 0.7,
-        raises_net_value: false,
-    },
-];
-
 /// Pattern 2: each factor moves net value in the paper's direction. Low and high runs share
 /// replication seeds (common random numbers); the paired difference's 95% interval must exclude
-/// zero on the right side.
+/// zero on the right side (quick sizes: 3,000 slots, 156 ticks, 8 replications).
 #[test]
 fn every_factor_has_the_direction_of_zhang_et_al() {
-    let base = [
-        "population.capacity=3000",
-        "population.initial=2400",
-        "ticks=156",
-        "replications=8",
-    ];
+    let (pattern, effects) = factors::run(&QUICK, &Silent).expect("battery");
+    assert_eq!(effects.len(), 16);
     let mut failures = Vec::new();
-    for factor in &FACTORS {
-        let at = |value: f64| {
-            let set = format!("{}={value}", factor.path);
-            let mut sets: Vec<&str> = base.to_vec();
-            sets.push(&set);
-            outcome(&run("scenarios/baseline.toml", &sets), 0, "net_value")
-        };
-        let (low, high) = (at(factor.low), at(factor.high));
-        let diff = Estimate::of(high.iter().zip(&low).map(|(h, l)| h - l));
-        let ok = if factor.raises_net_value {
+    for (factor, effect) in factors::FACTORS.iter().zip(&effects) {
+        let diff = effect.effect;
+        // Checked here again from the raw interval, not only through `pass`.
+        let ok = if factor.raises_net_value() {
             diff.lo > 0.0
         } else {
             diff.hi < 0.0
@@ -171,6 +50,8 @@ fn every_factor_has_the_direction_of_zhang_et_al() {
             diff.hi,
             if ok { "ok" } else { "WRONG" }
         );
+        assert_eq!(ok, effect.pass, "{}", factor.path);
+        assert_eq!(diff.n, 8);
         if !ok {
             failures.push(factor.path);
         }
@@ -179,35 +60,27 @@ fn every_factor_has_the_direction_of_zhang_et_al() {
         failures.is_empty(),
         "factors without the expected direction: {failures:?}"
     );
-}
-
-fn share_in(replications: &[Replication], firm: usize, regime: Regime) -> f64 {
-    let count = replications
-        .iter()
-        .filter(|r| r.summaries[firm].regime == regime)
-        .count();
-    count as f64 / replications.len() as f64
+    assert!(pattern.pass);
 }
 
 /// Pattern 1: the well-run firm ends virtuous and the badly run one in a spiral, in at least
 /// 95% of replications each (20 full-size replications).
 #[test]
 fn virtuous_and_spiral_scenarios_reach_their_regimes() {
-    let virtuous = run("scenarios/virtuous.toml", &["replications=20"]);
-    let spiral = run("scenarios/spiral.toml", &["replications=20"]);
-    let (v, s) = (
-        share_in(&virtuous, 0, Regime::Virtuous),
-        share_in(&spiral, 0, Regime::Spiral),
-    );
-    eprintln!("virtuous share {v}, spiral share {s}");
-    assert!(
-        v >= 0.95,
-        "virtuous scenario ended virtuous in only {v:.2} of runs"
-    );
-    assert!(
-        s >= 0.95,
-        "spiral scenario ended in a spiral in only {s:.2} of runs"
-    );
+    let results = regimes::run(&QUICK, &Silent).expect("battery");
+    assert_eq!(results.len(), 2);
+    for result in &results {
+        let share = result.estimate.expect("share");
+        eprintln!("{}: {}", result.name, result.observed);
+        assert_eq!(share.n, 20);
+        assert!(
+            share.mean >= 0.95,
+            "{} reached its regime in only {:.2} of runs",
+            result.name,
+            share.mean
+        );
+        assert!(result.pass);
+    }
 }
 
 /// In the two-firm market the attentive firm ends virtuous and gains customers the careless
@@ -223,23 +96,25 @@ fn attentive_firm_wins_customers_from_careless_one() {
     }
 }
 
-/// Patterns 3, 4 and 6 on the full-size baseline: positive to negative WOM between 2:1 and
-/// 4:1 (East et al. 2007: about 3:1); the top 1% of customers make at least a quarter of all
-/// contributions while most contribute rarely or never (Nielsen 2006); monthly churn between 1%
-/// and 3%.
+/// Patterns 3, 4 and 6 on the full-size baseline (10 replications): positive to negative WOM
+/// between 2:1 and 4:1 (East et al. 2007: about 3:1); the top 1% of customers make at least a
+/// quarter of all contributions while most contribute rarely or never (Nielsen 2006); monthly
+/// churn between 1% and 3%.
 #[test]
 fn baseline_reproduces_wom_ratio_participation_inequality_and_churn() {
-    let scenario = load("scenarios/baseline.toml", &[]);
-    let replications = experiment::run(&scenario, Keep { customers: true }, &Silent);
+    let results = baseline::run(&QUICK, &Silent).expect("battery");
+    let numbers: Vec<u8> = results.iter().map(|r| r.number).collect();
+    assert_eq!(numbers, [3, 4, 4, 6]);
+    let estimate = |i: usize| results[i].estimate.expect("estimate");
 
-    let wom = Estimate::of(outcome(&replications, 0, "wom_ratio"));
+    let wom = estimate(0);
     eprintln!("WOM ratio {:.2} [{:.2}, {:.2}]", wom.mean, wom.lo, wom.hi);
     assert!(
         wom.lo >= 2.0 && wom.hi <= 4.0,
         "WOM ratio {wom:?} outside 2:1 to 4:1"
     );
 
-    let top1 = Estimate::of(outcome(&replications, 0, "top1_contribution_share"));
+    let top1 = estimate(1);
     eprintln!(
         "top 1% share {:.3} [{:.3}, {:.3}]",
         top1.mean, top1.lo, top1.hi
@@ -248,21 +123,14 @@ fn baseline_reproduces_wom_ratio_participation_inequality_and_churn() {
         top1.lo >= 0.25,
         "top 1% made only {top1:?} of contributions"
     );
-    for r in &replications {
-        // "Rarely": fewer than two contributions per year of tenure.
-        let rare = r
-            .customers
-            .iter()
-            .filter(|(_, c)| f64::from(c.contributions) < 2.0 * f64::from(c.tenure.max(1)) / 52.0)
-            .count();
-        let share = rare as f64 / r.customers.len() as f64;
-        assert!(
-            share > 0.5,
-            "only {share:.2} of customers contribute rarely or never"
-        );
-    }
 
-    let churn = Estimate::of(outcome(&replications, 0, "monthly_churn"));
+    // More than half contribute rarely (fewer than two contributions per year of tenure) in
+    // every replication.
+    eprintln!("rarely or never: {}", results[2].observed);
+    assert_eq!(estimate(2).n, 10);
+    assert!(results[2].pass, "{}", results[2].observed);
+
+    let churn = estimate(3);
     eprintln!(
         "monthly churn {:.4} [{:.4}, {:.4}]",
         churn.mean, churn.lo, churn.hi
@@ -271,4 +139,29 @@ fn baseline_reproduces_wom_ratio_participation_inequality_and_churn() {
         churn.lo >= 0.01 && churn.hi <= 0.03,
         "monthly churn {churn:?} outside 1% to 3%"
     );
+    assert!(results.iter().all(|r| r.pass));
+}
+
+/// The share of rare contributors counts customers below two contributions per year of tenure.
+#[test]
+fn rarely_share_counts_contributions_per_year_of_tenure() {
+    use cocreate::experiment::FinalCustomers;
+    use cocreate::model::agents::Customer;
+    let scenario = load(
+        "scenarios/baseline.toml",
+        &[
+            "population.capacity=1500",
+            "population.initial=1200",
+            "ticks=10",
+            "replications=1",
+        ],
+    );
+    let replication = experiment::run_replication(&scenario, 0, Keep { customers: true }, &Silent);
+    let customers: Vec<Customer> = replication.customers.records().to_vec();
+    let share = baseline::rarely_share(&FinalCustomers::from_slots(customers.clone()));
+    let rare = customers
+        .iter()
+        .filter(|c| f64::from(c.contributions) < 2.0 * f64::from(c.tenure.max(1)) / 52.0)
+        .count();
+    assert_eq!(share, rare as f64 / customers.len() as f64);
 }

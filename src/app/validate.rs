@@ -102,3 +102,47 @@ fn write_outputs(
     files.push(path);
     Ok(files)
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::validation::PatternResult;
+
+    fn outcome(passes: &[(u8, bool)]) -> ValidateOutcome {
+        let patterns = passes
+            .iter()
+            .map(|&(number, pass)| PatternResult {
+                number,
+                name: String::new(),
+                source: String::new(),
+                expected: String::new(),
+                observed: String::new(),
+                estimate: None,
+                pass,
+            })
+            .collect();
+        ValidateOutcome {
+            out_dir: PathBuf::from("out"),
+            files: Vec::new(),
+            table: String::new(),
+            report: Report {
+                patterns,
+                factors: Vec::new(),
+                recovery: None,
+                hysteresis: None,
+            },
+        }
+    }
+
+    #[test]
+    fn a_failed_pattern_exits_1_naming_it() {
+        assert!(outcome(&[(1, true), (3, true)]).verdict().is_ok());
+        let error = outcome(&[(1, true), (4, false), (4, false), (6, false)])
+            .verdict()
+            .unwrap_err();
+        assert_eq!(error.exit_code(), 1);
+        let message = error.to_string();
+        assert!(message.contains("patterns 4, 6"), "{message}");
+        assert!(message.contains("validation.md"), "{message}");
+    }
+}

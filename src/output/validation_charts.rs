@@ -223,7 +223,8 @@ mod tests {
         let lines = &chart.panels[0].lines;
         assert_eq!(lines[0].label, "ramp down");
         assert_eq!(lines[1].dash, Dash::Dashed);
-        assert_eq!(lines[1].x.first(), Some(&0.1));
+        // The ramp up starts where the ramp down ended.
+        assert_eq!(lines[1].x.first(), lines[0].x.last());
     }
 
     #[test]

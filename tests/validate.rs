@@ -1,0 +1,93 @@
+//! End-to-end test of `cocreate validate`: the quick battery run through the binary, from a
+//! directory without the scenario files (they are embedded), checking the exit code, the table
+//! on stdout and the files written.
+
+use std::process::Command;
+
+use tempfile::TempDir;
+
+fn cocreate(args: &[&str], cwd: &std::path::Path) -> std::process::Output {
+    Command::new(env!("CARGO_BIN_EXE_cocreate"))
+        .args(args)
+        .current_dir(cwd)
+        .env("RAYON_NUM_THREADS", "2")
+        .output()
+        .expect("run cocreate")
+}
+
+#[test]
+fn quick_validation_passes_and_writes_its_outputs() {
+    let dir = TempDir::new().unwrap();
+    let out = dir.path().join("validation");
+    let output = cocreate(
+        &["validate", "--quick", "--out", out.to_str().unwrap()],
+        dir.path(),
+    );
+    let stdout = String::from_utf8_lossy(&output.stdout);
+    let stderr = String::from_utf8_lossy(&output.stderr);
+    assert_eq!(
+        output.status.code(),
+        Some(0),
+        "stdout:\n{stdout}\nstderr:\n{stderr}"
+    );
+    assert!(stdout.contains("all patterns hold"), "{stdout}");
+    assert!(stdout.contains("| # | pattern |"), "{stdout}");
+
+    for file in [
+        "validation.md",
+        "validation.csv",
+        "manifest.json",
+        "charts/factor_effects.png",
+        "charts/factor_effects.svg",
+    ] {
+        let path = out.join(file);
+        assert!(
+            std::fs::metadata(&path).is_ok_and(|m| m.len() > 0),
+            "{}",
+            path.display()
+        );
+    }
+
+    let mut reader = csv::Reader::from_path(out.join("validation.csv")).unwrap();
+    let header = reader.headers().unwrap().clone();
+    let column = |name: &str| header.iter().position(|h| h == name).unwrap();
+    let (kind, number, pass) = (column("kind"), column("number"), column("pass"));
+    let rows: Vec<csv::StringRecord> = reader.records().map(Result::unwrap).collect();
+    let mut numbers: Vec<&str> = rows
+        .iter()
+        .filter(|r| &r[kind] == "pattern")
+        .map(|r| &r[number])
+        .collect();
+    numbers.dedup();
+    assert_eq!(numbers, ["1", "2", "3", "4", "6"]);
+    let factors = rows.iter().filter(|r| &r[kind] == "factor").count();
+    assert_eq!(factors, 16);
+    for row in &rows {
+        assert_eq!(&row[pass], "true", "{row:?}");
+    }
+
+    let manifest: serde_json::Value =
+        serde_json::from_str(&std::fs::read_to_string(out.join("manifest.json")).unwrap()).unwrap();
+    assert_eq!(manifest["command"], "validate");
+    assert_eq!(manifest["mode"], "quick");
+    assert_eq!(manifest["passed"], true);
+    assert_eq!(manifest["completed"], true);
+    assert_eq!(manifest["files"].as_array().unwrap().len(), 4);
+}
+
+#[test]
+fn bad_arguments_exit_2_and_write_nothing() {
+    let dir = TempDir::new().unwrap();
+    let output = cocreate(&["validate", "--replications", "3"], dir.path());
+    assert_eq!(output.status.code(), Some(2));
+    let file = dir.path().join("file");
+    std::fs::write(&file, b"x").unwrap();
+    let output = cocreate(
+        &["validate", "--quick", "--out", file.to_str().unwrap()],
+        dir.path(),
+    );
+    assert_eq!(output.status.code(), Some(2));
+    let stderr = String::from_utf8_lossy(&output.stderr);
+    assert!(stderr.contains("not a directory"), "{stderr}");
+    assert!(!dir.path().join("output").exists());
+}
