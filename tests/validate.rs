@@ -37,8 +37,14 @@ fn quick_validation_passes_and_writes_its_outputs() {
         "validation.md",
         "validation.csv",
         "manifest.json",
+        "recovery.csv",
+        "hysteresis.csv",
         "charts/factor_effects.png",
         "charts/factor_effects.svg",
+        "charts/recovery_paradox.png",
+        "charts/recovery_paradox.svg",
+        "charts/hysteresis.png",
+        "charts/hysteresis.svg",
     ] {
         let path = out.join(file);
         assert!(
@@ -59,7 +65,7 @@ fn quick_validation_passes_and_writes_its_outputs() {
         .map(|r| &r[number])
         .collect();
     numbers.dedup();
-    assert_eq!(numbers, ["1", "2", "3", "4", "6"]);
+    assert_eq!(numbers, ["1", "2", "3", "4", "5", "6", "7"]);
     let factors = rows.iter().filter(|r| &r[kind] == "factor").count();
     assert_eq!(factors, 16);
     for row in &rows {
@@ -72,7 +78,42 @@ fn quick_validation_passes_and_writes_its_outputs() {
     assert_eq!(manifest["mode"], "quick");
     assert_eq!(manifest["passed"], true);
     assert_eq!(manifest["completed"], true);
-    assert_eq!(manifest["files"].as_array().unwrap().len(), 4);
+    assert_eq!(manifest["files"].as_array().unwrap().len(), 10);
+
+    // The data behind the recovery chart: the paradox after one failure, none after two.
+    let table = |file: &str| -> Vec<Vec<String>> {
+        let mut reader = csv::Reader::from_path(out.join(file)).unwrap();
+        reader
+            .records()
+            .map(|r| r.unwrap().iter().map(str::to_owned).collect())
+            .collect()
+    };
+    let recovery = table("recovery.csv");
+    let at = |arm: &str, week: &str| -> f64 {
+        let row = recovery
+            .iter()
+            .find(|r| r[0] == arm && r[1] == week)
+            .unwrap_or_else(|| panic!("{arm} at week {week}"));
+        row[2].parse().unwrap()
+    };
+    assert_eq!(at("one failure, recovered", "-1"), 0.0);
+    assert!(at("one failure, recovered", "0") > 0.0);
+    assert!(at("two failures, recovered", "4") < 0.0);
+    // The hysteresis loop: reliability down to 0.5 and back to 0.95, customers lower on the
+    // way back up than on the way down at the same reliability.
+    let hysteresis = table("hysteresis.csv");
+    let path = |name: &str| -> Vec<(f64, f64)> {
+        hysteresis
+            .iter()
+            .filter(|r| r[0] == name)
+            .map(|r| (r[1].parse().unwrap(), r[2].parse().unwrap()))
+            .collect()
+    };
+    let (down, up) = (path("down"), path("up"));
+    assert_eq!(down.first().map(|p| p.0), Some(0.95));
+    assert!((down.last().unwrap().0 - 0.5).abs() < 1e-9);
+    assert!((up.last().unwrap().0 - 0.95).abs() < 1e-9);
+    assert!(up.last().unwrap().1 < down.first().unwrap().1);
 }
 
 #[test]

@@ -79,6 +79,16 @@ fn write_outputs(
     let path = out_dir.join("validation.csv");
     validation::write_csv(&path, report).map_err(AppError::write(&path))?;
     files.push(path);
+    if let Some(recovery) = &report.recovery {
+        let path = out_dir.join("recovery.csv");
+        validation::write_recovery_csv(&path, recovery).map_err(AppError::write(&path))?;
+        files.push(path);
+    }
+    if let Some(hysteresis) = &report.hysteresis {
+        let path = out_dir.join("hysteresis.csv");
+        validation::write_hysteresis_csv(&path, hysteresis).map_err(AppError::write(&path))?;
+        files.push(path);
+    }
     files.extend(validation_charts::write_all(
         &out_dir.join("charts"),
         report,

@@ -10,7 +10,8 @@
 //! interval (empty when the criterion has no single number); for a factor they are the effect
 //! on net value of more of the factor (high minus low of the parameter, negated when
 //! `inverted`, i.e. when a lower parameter value means more of the factor). `pass` is `true`
-//! or `false`.
+//! or `false`. `recovery.csv` and `hysteresis.csv` hold the data of the recovery-paradox and
+//! hysteresis charts ([`RECOVERY_COLUMNS`], [`HYSTERESIS_COLUMNS`]).
 
 use std::fmt::Write as _;
 use std::io;
@@ -23,7 +24,10 @@ use super::atomic::write_bytes_atomic;
 use super::csv::{number, write_table};
 use super::manifest::{rfc3339, sha256_hex};
 use crate::experiment::stats::Estimate;
-use crate::validation::{Batch, FactorEffect, PatternResult, Report, Settings, format_estimate};
+use crate::validation::{
+    Batch, FactorEffect, HysteresisLoop, PatternResult, RecoveryComparison, Report, Settings,
+    format_estimate,
+};
 
 /// Columns of `validation.csv`.
 pub const CSV_COLUMNS: [&str; 16] = [
@@ -219,6 +223,42 @@ pub fn csv_rows(report: &Report) -> Vec<Vec<String>> {
 /// Writes `validation.csv` atomically.
 pub fn write_csv(path: &Path, report: &Report) -> io::Result<()> {
     write_table(path, &CSV_COLUMNS, csv_rows(report))
+}
+
+/// Columns of `recovery.csv`: the recovery-paradox comparison behind its chart. One row per
+/// arm and week relative to the first failure; `satisfaction_difference` is the arm's
+/// satisfaction minus the same customers' in the no-failure arm, mean over replications, with
+/// its 95% interval (`lo`, `hi`) and the number of replications `n`.
+pub const RECOVERY_COLUMNS: [&str; 6] = ["arm", "week", "satisfaction_difference", "lo", "hi", "n"];
+
+/// Columns of `hysteresis.csv`: the loop behind its chart. One row per week of a ramp: `path`
+/// (`down` or `up`), the `policy` value in effect, and the `state` (mean over replications)
+/// with its 95% interval and `n`.
+pub const HYSTERESIS_COLUMNS: [&str; 6] = ["path", "policy", "state", "lo", "hi", "n"];
+
+/// Writes `recovery.csv` atomically.
+pub fn write_recovery_csv(path: &Path, comparison: &RecoveryComparison) -> io::Result<()> {
+    let rows = comparison.arms.iter().flat_map(|arm| {
+        arm.weeks.iter().zip(&arm.satisfaction).map(|(week, e)| {
+            let mut row = vec![arm.name.clone(), week.to_string()];
+            row.extend(estimate_cells(Some(e)));
+            row
+        })
+    });
+    write_table(path, &RECOVERY_COLUMNS, rows)
+}
+
+/// Writes `hysteresis.csv` atomically.
+pub fn write_hysteresis_csv(path: &Path, hysteresis: &HysteresisLoop) -> io::Result<()> {
+    let paths = [("down", &hysteresis.down), ("up", &hysteresis.up)];
+    let rows = paths.into_iter().flat_map(|(name, points)| {
+        points.iter().map(move |(policy, e)| {
+            let mut row = vec![name.to_owned(), number(*policy)];
+            row.extend(estimate_cells(Some(e)));
+            row
+        })
+    });
+    write_table(path, &HYSTERESIS_COLUMNS, rows)
 }
 
 /// Writes `validation.md` atomically.

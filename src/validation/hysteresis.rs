@@ -11,10 +11,11 @@
 //! the paired difference treated − control has a 95% interval below zero. The loop chart plots
 //! the state against the reliability in effect each week, on the way down and on the way up.
 
-use super::{Embedded, HysteresisLoop, PatternResult, Settings, ValidationError, format_estimate};
+use super::{
+    Batch, Embedded, HysteresisLoop, PatternResult, Settings, ValidationError, format_estimate,
+};
 use crate::experiment::stats::Estimate;
 use crate::experiment::{self, Keep, Progress, Replication};
-use crate::scenario::{Override, Scenario, Source};
 
 /// `scenarios/hysteresis.toml`.
 pub const HYSTERESIS: Embedded = Embedded {
@@ -42,37 +43,20 @@ fn overrides(settings: &Settings) -> Vec<String> {
     sets
 }
 
-fn load(settings: &Settings, control: bool) -> Result<Scenario, ValidationError> {
-    let mut texts = overrides(settings);
-    if control {
-        // The same events, ramping to where the policy already is: no change, and the
-        // scenario (with its sweep design naming the ramp) stays valid.
-        texts.push(format!("events.0.ramp.{POLICY}={START}"));
-    }
-    let sets = texts
-        .iter()
-        .map(|text| {
-            text.parse::<Override>()
-                .map_err(|source| ValidationError::Override {
-                    text: text.clone(),
-                    source,
-                })
+/// The ramped scenario and its control as batches.
+pub fn batches(settings: &Settings) -> Vec<Batch> {
+    [false, true]
+        .into_iter()
+        .map(|control| {
+            let mut sets = overrides(settings);
+            if control {
+                // The same events, ramping to where the policy already is: no change, and the
+                // scenario (with its sweep design naming the ramp) stays valid.
+                sets.push(format!("events.0.ramp.{POLICY}={START}"));
+            }
+            Batch::new(HYSTERESIS, &sets)
         })
-        .collect::<Result<Vec<_>, _>>()?;
-    let source = Source {
-        name: format!("{} (built in)", HYSTERESIS.path),
-        text: HYSTERESIS.text.to_owned(),
-    };
-    Scenario::load(&source, &sets).map_err(|source| ValidationError::Scenario {
-        path: HYSTERESIS.path,
-        source,
-    })
-}
-
-/// Ticks the pattern simulates (treated and control).
-pub fn total_ticks(settings: &Settings) -> Result<u64, ValidationError> {
-    let scenario = load(settings, false)?;
-    Ok(2 * u64::from(scenario.replications()) * u64::from(scenario.ticks()))
+        .collect()
 }
 
 /// Share of slots active at `tick` in every replication.
@@ -102,8 +86,8 @@ pub fn run(
     settings: &Settings,
     progress: &dyn Progress,
 ) -> Result<(PatternResult, HysteresisLoop), ValidationError> {
-    let treated = load(settings, false)?;
-    let control = load(settings, true)?;
+    let runs = batches(settings);
+    let (treated, control) = (runs[0].load()?, runs[1].load()?);
     let slots = f64::from(treated.model().population.capacity);
     let ticks = treated.ticks();
     let keep = Keep { customers: false };

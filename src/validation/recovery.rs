@@ -26,7 +26,7 @@
 use rayon::prelude::*;
 
 use super::{
-    BASELINE, PatternResult, RecoveryArm, RecoveryComparison, Settings, ValidationError,
+    BASELINE, Batch, PatternResult, RecoveryArm, RecoveryComparison, Settings, ValidationError,
     format_estimate,
 };
 use crate::experiment::Progress;
@@ -34,7 +34,7 @@ use crate::experiment::stats::Estimate;
 use crate::model::agents::{Customer, WINDOW_RATE};
 use crate::model::rng::replication_seed;
 use crate::model::{FirmTick, Simulation};
-use crate::scenario::{Override, Scenario, Source};
+use crate::scenario::Scenario;
 
 /// The week of the first failure (two years in, when the baseline has settled).
 pub const FIRST_FAILURE: u32 = 104;
@@ -73,31 +73,11 @@ fn overrides(settings: &Settings, failures: u32) -> Vec<String> {
     sets
 }
 
-fn load(settings: &Settings, failures: u32) -> Result<Scenario, ValidationError> {
-    let sets = overrides(settings, failures)
-        .iter()
-        .map(|text| {
-            text.parse::<Override>()
-                .map_err(|source| ValidationError::Override {
-                    text: text.clone(),
-                    source,
-                })
-        })
-        .collect::<Result<Vec<_>, _>>()?;
-    let source = Source {
-        name: format!("{} (built in)", BASELINE.path),
-        text: BASELINE.text.to_owned(),
-    };
-    Scenario::load(&source, &sets).map_err(|source| ValidationError::Scenario {
-        path: BASELINE.path,
-        source,
-    })
-}
-
-/// Ticks the pattern simulates (three arms).
-pub fn total_ticks(settings: &Settings) -> Result<u64, ValidationError> {
-    let scenario = load(settings, 0)?;
-    Ok(3 * u64::from(scenario.replications()) * u64::from(scenario.ticks()))
+/// The three arms (no failure, one, two) as batches: the baseline with their overrides.
+pub fn batches(settings: &Settings) -> Vec<Batch> {
+    (0..3)
+        .map(|failures| Batch::new(BASELINE, &overrides(settings, failures)))
+        .collect()
 }
 
 /// Whether the customer complained this week: its recent-complaint count rose above last
@@ -277,7 +257,8 @@ pub fn run(
     settings: &Settings,
     progress: &dyn Progress,
 ) -> Result<(Vec<PatternResult>, RecoveryComparison), ValidationError> {
-    let scenarios = [load(settings, 0)?, load(settings, 1)?, load(settings, 2)?];
+    let arms = batches(settings);
+    let scenarios = [arms[0].load()?, arms[1].load()?, arms[2].load()?];
     let results: Vec<Paired> = (0..scenarios[0].replications())
         .into_par_iter()
         .map(|index| replication(&scenarios, index, progress))
