@@ -29,14 +29,12 @@ fn dispatch(command: Command) -> Result<(), AppError> {
     match command {
         Command::Run(args) => {
             let outcome = app::run(&args)?;
-            if !args.quiet {
-                print!("{}", outcome.report);
-                println!(
-                    "wrote {} files to {}",
-                    outcome.files.len(),
-                    outcome.out_dir.display()
-                );
-            }
+            print_written(
+                &outcome.report,
+                &outcome.files,
+                &outcome.out_dir,
+                args.quiet,
+            );
         }
         Command::Check(args) => print!("{}", app::check(&args)?),
         Command::Sweep(args) => report(&app::sweep(&args)?, args.quiet),
@@ -44,29 +42,33 @@ fn dispatch(command: Command) -> Result<(), AppError> {
         Command::Slurm(args) => println!("{}", app::slurm(&args)?.message),
         Command::Validate(args) => {
             let outcome = app::validate(&args)?;
-            if !args.quiet {
-                print!("{}", outcome.table);
-                println!(
-                    "wrote {} files to {}",
-                    outcome.files.len(),
-                    outcome.out_dir.display()
-                );
-            }
+            print_written(&outcome.table, &outcome.files, &outcome.out_dir, args.quiet);
             outcome.verdict()?;
         }
         Command::Survey(args) => {
             let outcome = app::survey(&args)?;
-            if !args.quiet {
-                print!("{}", outcome.report);
-                println!(
-                    "wrote {} files to {}",
-                    outcome.files.len(),
-                    outcome.out_dir.display()
-                );
-            }
+            print_written(
+                &outcome.report,
+                &outcome.files,
+                &outcome.out_dir,
+                args.quiet,
+            );
         }
     }
     Ok(())
+}
+
+/// Prints a command's report and where its files went, unless `quiet`.
+fn print_written(
+    report: &str,
+    files: &[std::path::PathBuf],
+    out_dir: &std::path::Path,
+    quiet: bool,
+) {
+    if !quiet {
+        print!("{report}");
+        println!("wrote {} files to {}", files.len(), out_dir.display());
+    }
 }
 
 fn report(outcome: &app::SweepOutcome, quiet: bool) {

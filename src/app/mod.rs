@@ -105,6 +105,13 @@ pub(crate) fn flag_override(flag: &str, key: &str, value: i64) -> Override {
     }
 }
 
+/// The override of `--seed N` (TOML integers are signed, so N must fit in an `i64`).
+pub(crate) fn seed_override(seed: u64) -> Result<Override, AppError> {
+    let seed = i64::try_from(seed)
+        .map_err(|_| AppError::Input(format!("--seed {seed}: must be at most {}", i64::MAX)))?;
+    Ok(flag_override("seed", "seed", seed))
+}
+
 /// Checks that `dir` can hold outputs: not an existing file, creatable and writable. Nothing is
 /// created here; the caller creates the directory only once the run has succeeded.
 pub(crate) fn check_output_dir(dir: &Path) -> Result<(), AppError> {

@@ -4,7 +4,7 @@ use std::path::{Path, PathBuf};
 use std::time::{Instant, SystemTime};
 
 use super::progress::{Bar, bar};
-use super::{AppError, check_output_dir, flag_override, read_source};
+use super::{AppError, check_output_dir, flag_override, read_source, seed_override};
 use crate::cli::RunArgs;
 use crate::experiment::{self, bands::Bands};
 use crate::output::atomic::AtomicFile;
@@ -25,9 +25,7 @@ pub fn run(args: &RunArgs) -> Result<RunOutcome, AppError> {
     let source = read_source(args.scenario.as_deref())?;
     let mut overrides = args.scenario_args.set.clone();
     if let Some(seed) = args.seed {
-        let seed = i64::try_from(seed)
-            .map_err(|_| AppError::Input(format!("--seed {seed}: must be at most {}", i64::MAX)))?;
-        overrides.push(flag_override("seed", "seed", seed));
+        overrides.push(seed_override(seed)?);
     }
     if let Some(replications) = args.replications {
         overrides.push(flag_override(

@@ -8,7 +8,7 @@ use std::time::{Instant, SystemTime};
 use serde_json::json;
 
 use super::progress::{Bar, bar};
-use super::{AppError, check_output_dir, flag_override, read_source};
+use super::{AppError, check_output_dir, read_source, seed_override};
 use crate::cli::SurveyArgs;
 use crate::experiment;
 use crate::output::{manifest, survey as files};
@@ -32,9 +32,7 @@ pub fn survey(args: &SurveyArgs) -> Result<SurveyOutcome, AppError> {
     let source = read_source(args.scenario.as_deref())?;
     let mut overrides = args.scenario_args.set.clone();
     if let Some(seed) = args.seed {
-        let seed = i64::try_from(seed)
-            .map_err(|_| AppError::Input(format!("--seed {seed}: must be at most {}", i64::MAX)))?;
-        overrides.push(flag_override("seed", "seed", seed));
+        overrides.push(seed_override(seed)?);
     }
     let scenario = Scenario::load(&source, &overrides)?;
     let tick = args.tick.unwrap_or(scenario.ticks());
