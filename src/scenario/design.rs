@@ -169,7 +169,9 @@ impl ExperimentSpec {
                         vec![low]
                     } else {
                         (0..steps)
-                            .map(|i| low + (high - low) * f64::from(i) / f64::from(steps - 1))
+                            .map(|i| {
+                                grid_value(low + (high - low) * f64::from(i) / f64::from(steps - 1))
+                            })
                             .collect()
                     }
                 }
@@ -389,9 +391,27 @@ fn make_point(index: usize, levels: &[(String, bool, Vec<f64>)], values: Vec<f64
     }
 }
 
+/// A grid value without the last-bit noise of its arithmetic (0.3 + 0.6·3/6 is
+/// 0.6000000000000001): rounded to 12 significant digits, so that steps such as 0.1 or 0.6 are
+/// the numbers the user would write, in outputs and in the runs alike.
+fn grid_value(value: f64) -> f64 {
+    format!("{value:.11e}").parse().unwrap_or(value)
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn grid_values_are_the_numbers_a_user_would_write() {
+        let values: Vec<f64> = (0..7)
+            .map(|i| grid_value(0.3 + 0.6 * f64::from(i) / 6.0))
+            .collect();
+        assert_eq!(values, [0.3, 0.4, 0.5, 0.6, 0.7, 0.8, 0.9]);
+        assert_eq!(grid_value(1e300), 1e300);
+        assert_eq!(grid_value(2.5e-15), 2.5e-15);
+        assert_eq!(grid_value(0.0), 0.0);
+    }
 
     fn resolved() -> toml::Table {
         toml::from_str(
