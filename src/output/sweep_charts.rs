@@ -11,8 +11,9 @@
 use std::path::{Path, PathBuf};
 
 use super::bars::{Bar, BarFigure, BarPanel, write_bars};
-use super::charts::{Chart, ChartError, Dash, Line, Panel, write_chart};
+use super::charts::{Chart, ChartError, Dash, Line, Marker, Panel, write_chart};
 use super::heatmap::{HeatmapFigure, HeatmapPanel, write_heatmaps};
+use super::trajectories;
 use crate::experiment::FirmSummary;
 use crate::experiment::Regime;
 use crate::experiment::stats::Estimate;
@@ -392,6 +393,18 @@ fn sensitivity(plan: &Plan, results: &SweepResults) -> BarFigure {
     }
 }
 
+/// Markers for the events that every variant shares (an event a variant changes or adds is
+/// not marked, since it would not hold for all the lines).
+fn shared_event_markers(plan: &Plan) -> Vec<Marker> {
+    let shared: Vec<_> = plan
+        .scenario
+        .event_marks()
+        .into_iter()
+        .filter(|mark| plan.points.iter().all(|p| p.event_marks().contains(mark)))
+        .collect();
+    trajectories::event_markers(&shared)
+}
+
 fn variant_trajectories(plan: &Plan, results: &SweepResults) -> Chart {
     let names = plan.scenario.firm_names();
     let x: Vec<f64> = (0..plan.ticks()).map(|t| t as f64).collect();
@@ -402,7 +415,7 @@ fn variant_trajectories(plan: &Plan, results: &SweepResults) -> Chart {
             plan.replications
         ),
         x_label: "week".to_owned(),
-        markers: Vec::new(),
+        markers: shared_event_markers(plan),
         panels: VARIANT_TRAJECTORIES
             .iter()
             .map(|(metric, title, y_label)| Panel {
@@ -513,6 +526,40 @@ mod tests {
         assert!((up.mean - 1.0).abs() < 1e-12);
         assert!((down.mean + 1.0).abs() < 1e-12);
         assert_eq!(ranks(&[3.0, 1.0, 3.0]), [2.5, 1.0, 2.5]);
+    }
+
+    #[test]
+    fn only_events_every_variant_shares_are_marked() {
+        let text = r#"
+            [[firms]]
+            name = "firm"
+            [[events]]
+            tick = 10
+            label = "outage"
+            set = { "firms.0.policy.tech_reliability" = 0.2 }
+            [[events]]
+            tick = 20
+            label = "cut"
+            set = { "firms.0.policy.training" = 0.0 }
+            [experiment]
+            design = "variants"
+            [[experiment.variants]]
+            name = "as_is"
+            set = ["firms.0.policy.incentive=0.1"]
+            [[experiment.variants]]
+            name = "later_cut"
+            set = ["events.1.tick=30"]
+        "#;
+        let source = crate::scenario::Source {
+            name: "test.toml".to_owned(),
+            text: text.to_owned(),
+        };
+        let scenario = crate::scenario::Scenario::load(&source, &[]).expect("valid");
+        let plan = Plan::new(scenario).expect("plan");
+        let markers = shared_event_markers(&plan);
+        let labels: Vec<&str> = markers.iter().map(|m| m.label.as_str()).collect();
+        assert_eq!(labels, ["outage"]);
+        assert_eq!(markers[0].x, 10.0);
     }
 
     #[test]
