@@ -121,15 +121,7 @@ mod tests {
     fn outcome(passes: &[(u8, bool)]) -> ValidateOutcome {
         let patterns = passes
             .iter()
-            .map(|&(number, pass)| PatternResult {
-                number,
-                name: String::new(),
-                source: String::new(),
-                expected: String::new(),
-                observed: String::new(),
-                estimate: None,
-                pass,
-            })
+            .map(|&(number, pass)| PatternResult::stub(number, pass))
             .collect();
         ValidateOutcome {
             out_dir: PathBuf::from("out"),

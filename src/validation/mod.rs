@@ -108,6 +108,22 @@ pub struct PatternResult {
     pub pass: bool,
 }
 
+#[cfg(test)]
+impl PatternResult {
+    /// A result with only its number and verdict, for tests of what consumes results.
+    pub(crate) fn stub(number: u8, pass: bool) -> PatternResult {
+        PatternResult {
+            number,
+            name: String::new(),
+            source: String::new(),
+            expected: String::new(),
+            observed: String::new(),
+            estimate: None,
+            pass,
+        }
+    }
+}
+
 /// The measured effect of one factor of Zhang et al. (2018) on net value.
 #[derive(Debug, Clone, PartialEq)]
 pub struct FactorEffect {
@@ -487,15 +503,7 @@ mod tests {
 
     #[test]
     fn report_fails_when_any_criterion_fails() {
-        let row = |number: u8, pass: bool| PatternResult {
-            number,
-            name: String::new(),
-            source: String::new(),
-            expected: String::new(),
-            observed: String::new(),
-            estimate: None,
-            pass,
-        };
+        let row = PatternResult::stub;
         let mut report = Report {
             patterns: vec![row(1, true), row(1, true), row(3, true)],
             factors: Vec::new(),
