@@ -21,6 +21,12 @@ pub enum Purpose {
     Employees = 5,
     /// Experiment designs (Latin hypercube sampling).
     Design = 6,
+    /// The week's two pivotal decisions of every slot, drawn in slot order whatever happens
+    /// in between: whether an active customer engages (or a vacant slot is filled) and whether
+    /// it churns. Keeping them apart from the other draws keeps these decisions aligned across
+    /// scenarios that differ in what happens to other customers of the block (common random
+    /// numbers).
+    Decisions = 7,
     /// Survey: which customers are sampled as respondents (numbered apart from the model's own
     /// streams so that new model purposes can take the next numbers).
     SurveySample = 16,

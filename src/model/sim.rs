@@ -704,13 +704,31 @@ fn update_block(
         u64::from(context.tick),
         block as u64,
     );
+    let mut decisions = rng::stream(
+        context.seed,
+        Purpose::Decisions,
+        u64::from(context.tick),
+        block as u64,
+    );
     let first_slot = block * BLOCK;
     for (offset, (customer, public)) in customers.iter_mut().zip(next.iter_mut()).enumerate() {
         let slot = first_slot + offset;
+        let decision = Decision {
+            engage_or_fill: rng::unit(&mut decisions),
+            churn: rng::unit(&mut decisions),
+        };
         let mut flags = 0;
         if customer.is_active() {
-            flags = update_customer(context, slot, customer, &mut stream, tallies, events);
-        } else if rng::unit(&mut stream) < context.constants.fill_chance {
+            flags = update_customer(
+                context,
+                slot,
+                customer,
+                decision,
+                &mut stream,
+                tallies,
+                events,
+            );
+        } else if decision.engage_or_fill < context.constants.fill_chance {
             let firm = pick_choice(context.firms, rng::unit(&mut stream));
             *customer =
                 context
@@ -754,11 +772,20 @@ fn experienced_value(q: f32, expectation: f32, k: &Constants) -> f32 {
 const SPOKE_POSITIVE: u8 = Public::SPOKE_POSITIVE;
 const SPOKE_NEGATIVE: u8 = Public::SPOKE_NEGATIVE;
 
+/// A slot's draws for the week's pivotal decisions, from their own stream ([`Purpose::Decisions`]).
+#[derive(Debug, Clone, Copy)]
+struct Decision {
+    /// Engagement of an active customer, or filling of a vacant slot.
+    engage_or_fill: f32,
+    churn: f32,
+}
+
 /// One active customer's week. Returns the public flags (revenge, word of mouth spoken).
 fn update_customer(
     context: &Context,
     slot: usize,
     c: &mut Customer,
+    decision: Decision,
     stream: &mut Stream,
     tallies: &mut [Tally],
     events: &mut Vec<StaffEvent>,
@@ -791,7 +818,7 @@ fn update_customer(
     );
     let (chance, weight) = rules::engagement_chance_and_weight(rate);
     let mut heard = false;
-    if rng::unit(stream) < chance {
+    if decision.engage_or_fill < chance {
         heard = encounter(
             context,
             firm_index,
@@ -918,7 +945,7 @@ fn update_customer(
         c.loyalty,
         c.grievance,
     );
-    if rng::unit(stream) < hazard {
+    if decision.churn < hazard {
         tallies[firm_index].churned += 1.0;
         if context.firms.len() > 1 && rng::unit(stream) < k.switching {
             let other = pick_other(context.firms, firm_index, rng::unit(stream));

@@ -12,14 +12,20 @@
 //!   recovered well (`complaint_outlets` = `service_recovery` = 1, `defensiveness` = 0);
 //! - *two failures*: the same again [`GAP`] weeks later.
 //!
-//! The arms are identical up to the first failure week, so the same customers engage in it.
-//! The *one-failure group* are the customers who, in that week, failed, complained and were
-//! recovered, with no failure in recent memory (so it was their first); the *two-failure group*
-//! are those of them who engaged, failed, complained and were recovered again in the second
-//! failure week. The paradox holds if the one-failure group's satisfaction at the end of the
-//! failure week is above the same customers' satisfaction in the no-failure arm (paired
-//! difference, 95% interval above 0), and not after two: the two-failure group's satisfaction
-//! after the second failure is below the same customers' without failures (interval below 0).
+//! The arms are identical up to the first failure week, and whether a customer engages (and
+//! churns) in a week is drawn from its own stream, one draw per slot (`rng::Purpose::Decisions`),
+//! so the same customers engage in the failure week in every arm. The *one-failure group* are
+//! the customers who, in that week, failed, complained and were recovered, with no failure in
+//! recent memory (so it was their first), and who had an ordinary encounter in the no-failure
+//! arm; the *two-failure group* are those of them who failed, complained and were recovered
+//! again in the second failure week and had an ordinary encounter that week in the no-failure
+//! arm. Each member is compared with itself in the no-failure arm, week by week, as long as it
+//! is a customer in both arms (paired differences). The paradox holds if the one-failure
+//! group's satisfaction at the end of the failure week is above the same customers' in the
+//! no-failure arm (95% interval of the mean over replications above 0), and not after two: the
+//! two-failure group's satisfaction after the second failure is below the same customers'
+//! without failures (interval below 0). Either needs groups in at least [`MIN_REPLICATIONS`]
+//! replications.
 //! The chart shows both differences week by week. Loyalty is reported alongside: de Matos et
 //! al. find the paradox on satisfaction, not on repurchase intentions.
 
@@ -38,6 +44,8 @@ use crate::scenario::Scenario;
 
 /// The week of the first failure (two years in, when the baseline has settled).
 pub const FIRST_FAILURE: u32 = 104;
+/// Fewest replications with a non-empty group for an interval to count.
+const MIN_REPLICATIONS: usize = 5;
 /// Weeks between the first and the second failure.
 pub const GAP: u32 = 4;
 /// Weeks shown before the first failure and after it.
@@ -86,34 +94,59 @@ fn complained(now: &Customer, before: &Customer) -> bool {
     now.recent_complaints > before.recent_complaints * (1.0 - WINDOW_RATE)
 }
 
-/// Mean of `state` over the group's customers at `week`, counting only slots still held by
-/// the same customer (tenure advanced by exactly the weeks since `since`).
-fn group_mean(
+/// Whether the customer engaged this week (its recent-encounter count rose).
+fn engaged(now: &Customer, before: &Customer) -> bool {
+    now.recent_encounters > before.recent_encounters * (1.0 - WINDOW_RATE)
+}
+
+/// A group member: its slot and its tenure in the week it joined the group.
+type Member = (usize, u32);
+
+/// The member's record if the slot is still held by the same customer `weeks_since` weeks
+/// after it joined.
+fn same_customer(
     customers: &[Customer],
-    group: &[(usize, u32)],
+    (slot, tenure): Member,
+    weeks_since: u32,
+) -> Option<&Customer> {
+    let c = &customers[slot];
+    (c.is_active() && c.tenure == tenure + weeks_since).then_some(c)
+}
+
+/// Mean over the group of the paired difference `state` in `treated` minus `state` in
+/// `control`, over the members still present in both arms (a member who left either arm
+/// drops out of both, so the two means are over the same customers).
+fn paired_mean(
+    treated: &[Customer],
+    control: &[Customer],
+    group: &[Member],
     weeks_since: u32,
     state: impl Fn(&Customer) -> f32,
 ) -> f64 {
     let (mut sum, mut n) = (0.0f64, 0usize);
-    for &(slot, tenure) in group {
-        let c = &customers[slot];
-        if c.is_active() && c.tenure == tenure + weeks_since {
-            sum += f64::from(state(c));
+    for &member in group {
+        if let (Some(t), Some(c)) = (
+            same_customer(treated, member, weeks_since),
+            same_customer(control, member, weeks_since),
+        ) {
+            sum += f64::from(state(t)) - f64::from(state(c));
             n += 1;
         }
     }
     if n == 0 { f64::NAN } else { sum / n as f64 }
 }
 
-/// One replication's differences (failure arm − no-failure arm, same customers), by week.
+/// One replication's paired differences (failure arm − no-failure arm, same customers), by
+/// week from `WEEKS_BEFORE` weeks before the first failure to `WEEKS_AFTER` after it.
 struct Paired {
-    /// One-failure group: satisfaction, one failure − none, weeks −WEEKS_BEFORE..=WEEKS_AFTER.
+    /// One-failure group: satisfaction, one failure − none.
     one: Vec<f64>,
     /// Two-failure group: satisfaction, two failures − none.
     two: Vec<f64>,
     /// Loyalty differences at the measurement weeks (one failure, two failures).
     loyalty_one: f64,
     loyalty_two: f64,
+    /// Group sizes.
     groups: (usize, usize),
 }
 
@@ -124,131 +157,98 @@ fn replication(scenarios: &[Scenario; 3], index: u32, progress: &dyn Progress) -
         .map(|s| Simulation::scheduled(s.schedule(), seed))
         .collect();
     let mut out: Vec<FirmTick> = Vec::new();
-    let first = FIRST_FAILURE;
-    let second = FIRST_FAILURE + GAP;
-    let (mut one_group, mut two_group) = (Vec::new(), Vec::new());
-    // Positions in `one_group` of the two-failure group's members.
-    let mut two_members: Vec<usize> = Vec::new();
-    // Satisfaction of the one-failure group in the no-failure and two-failure arms, for the
-    // weeks between the failures.
-    let mut early: Vec<(Vec<f32>, Vec<f32>)> = Vec::new();
-    let mut before_first: Vec<Customer> = Vec::new();
-    let mut before_second: Vec<Customer> = Vec::new();
+    let (first, second) = (FIRST_FAILURE, FIRST_FAILURE + GAP);
+    let weeks = (WEEKS_BEFORE + WEEKS_AFTER + 1) as usize;
+    let satisfaction = |c: &Customer| c.satisfaction;
+    let loyalty = |c: &Customer| c.loyalty;
+    // Every arm's customers for the weeks from the first failure to the second, to follow the
+    // two-failure group (known only after the second failure) from the first one on.
+    let mut history: Vec<[Vec<Customer>; 2]> = Vec::new();
+    let mut before: [Vec<Customer>; 3] = Default::default();
+    let mut one_group: Vec<Member> = Vec::new();
+    let mut two_group: Vec<Member> = Vec::new();
     let mut paired = Paired {
-        one: Vec::new(),
-        two: Vec::new(),
+        one: vec![0.0; WEEKS_BEFORE as usize],
+        // Before the first failure the arms are identical: the differences are exactly 0.
+        two: vec![0.0; WEEKS_BEFORE as usize],
         loyalty_one: f64::NAN,
         loyalty_two: f64::NAN,
         groups: (0, 0),
     };
-    let satisfaction = |c: &Customer| c.satisfaction;
-    let loyalty = |c: &Customer| c.loyalty;
     for tick in 1..=scenarios[0].ticks() {
-        if tick == first {
-            before_first = arms[1].customers().to_vec();
-        }
-        if tick == second {
-            before_second = arms[2].customers().to_vec();
+        if tick == first || tick == second {
+            for (snapshot, arm) in before.iter_mut().zip(&arms) {
+                *snapshot = arm.customers().to_vec();
+            }
         }
         for arm in &mut arms {
             arm.step(&mut out);
         }
         progress.advance(3);
-        if tick == first {
-            one_group = arms[1]
-                .customers()
-                .iter()
-                .zip(&before_first)
-                .enumerate()
-                .filter(|(_, (now, before))| {
-                    now.is_active()
-                        && before.is_active()
-                        && now.tenure == before.tenure + 1
-                        && before.failure_memory * FAILURE_MEMORY_DECAY < REPEAT_MEMORY
-                        && complained(now, before)
-                })
-                .map(|(slot, (now, _))| (slot, now.tenure))
-                .collect();
-            before_first = Vec::new();
-        }
-        if tick == second {
-            let customers = arms[2].customers();
-            two_members = one_group
-                .iter()
-                .enumerate()
-                .filter(|(_, (slot, tenure))| {
-                    let (now, before) = (&customers[*slot], &before_second[*slot]);
-                    now.is_active() && now.tenure == tenure + GAP && complained(now, before)
-                })
-                .map(|(member, _)| member)
-                .collect();
-            two_group = two_members.iter().map(|&m| one_group[m]).collect();
-            before_second = Vec::new();
-        }
         if tick < first {
             continue;
         }
         let since = tick - first;
-        let none = arms[0].customers();
-        let one = arms[1].customers();
-        let two = arms[2].customers();
-        paired.one.push(
-            group_mean(one, &one_group, since, satisfaction)
-                - group_mean(none, &one_group, since, satisfaction),
-        );
-        if tick < second {
-            // The two-failure group is known only after the second failure: keep the one-failure
-            // group's states in both arms until then.
-            let states = |customers: &[Customer]| -> Vec<f32> {
-                one_group
-                    .iter()
-                    .map(|&(slot, tenure)| {
-                        let c = &customers[slot];
-                        if c.is_active() && c.tenure == tenure + since {
-                            c.satisfaction
-                        } else {
-                            f32::NAN
-                        }
-                    })
-                    .collect()
-            };
-            early.push((states(none), states(two)));
-        } else {
-            if tick == second {
-                for (none_states, two_states) in &early {
-                    let (mut a, mut b, mut n) = (0.0f64, 0.0f64, 0usize);
-                    for &member in &two_members {
-                        let (x, y) = (none_states[member], two_states[member]);
-                        if x.is_finite() && y.is_finite() {
-                            a += f64::from(x);
-                            b += f64::from(y);
-                            n += 1;
-                        }
-                    }
-                    paired
-                        .two
-                        .push(if n == 0 { f64::NAN } else { (b - a) / n as f64 });
-                }
-                early = Vec::new();
-            }
-            paired.two.push(
-                group_mean(two, &two_group, since, satisfaction)
-                    - group_mean(none, &two_group, since, satisfaction),
-            );
-        }
+        let [none, one, two] = [0, 1, 2].map(|k| arms[k].customers());
         if tick == first {
-            paired.loyalty_one =
-                group_mean(one, &one_group, 0, loyalty) - group_mean(none, &one_group, 0, loyalty);
+            // First failure, complained, recovered (every complaint is, that week); and
+            // engaged in the no-failure arm too, so the comparison is a recovered failure
+            // against an ordinary encounter in the same week.
+            one_group = (0..one.len())
+                .filter(|&slot| {
+                    let (now, was) = (&one[slot], &before[1][slot]);
+                    now.is_active()
+                        && was.is_active()
+                        && now.tenure == was.tenure + 1
+                        && was.failure_memory * FAILURE_MEMORY_DECAY < REPEAT_MEMORY
+                        && complained(now, was)
+                        && none[slot].is_active()
+                        && none[slot].tenure == now.tenure
+                        && engaged(&none[slot], &before[0][slot])
+                })
+                .map(|slot| (slot, one[slot].tenure))
+                .collect();
+            paired.loyalty_one = paired_mean(one, none, &one_group, 0, loyalty);
+        }
+        paired
+            .one
+            .push(paired_mean(one, none, &one_group, since, satisfaction));
+        if tick < second {
+            history.push([none.to_vec(), two.to_vec()]);
+            continue;
         }
         if tick == second {
-            paired.loyalty_two = group_mean(two, &two_group, GAP, loyalty)
-                - group_mean(none, &two_group, GAP, loyalty);
+            // Failed, complained and was recovered again in the two-failure arm, and engaged in
+            // the no-failure arm that week too.
+            two_group = one_group
+                .iter()
+                .copied()
+                .filter(|&member| {
+                    let (slot, _) = member;
+                    same_customer(two, member, GAP).is_some_and(|c| complained(c, &before[2][slot]))
+                        && same_customer(none, member, GAP)
+                            .is_some_and(|c| engaged(c, &before[0][slot]))
+                })
+                .collect();
+            for (week, [none_then, two_then]) in history.iter().enumerate() {
+                paired.two.push(paired_mean(
+                    two_then,
+                    none_then,
+                    &two_group,
+                    week as u32,
+                    satisfaction,
+                ));
+            }
+            history = Vec::new();
+            paired.loyalty_two = paired_mean(two, none, &two_group, GAP, loyalty);
+            paired.groups = (one_group.len(), two_group.len());
         }
+        paired
+            .two
+            .push(paired_mean(two, none, &two_group, since, satisfaction));
     }
-    paired.groups = (one_group.len(), two_group.len());
-    let zeros = vec![0.0; WEEKS_BEFORE as usize];
-    paired.one.splice(0..0, zeros.iter().copied());
-    paired.two.splice(0..0, zeros);
+    debug_assert_eq!(paired.one.len(), weeks);
+    debug_assert_eq!(paired.two.len(), weeks);
     paired
 }
 
@@ -289,13 +289,14 @@ pub fn run(
                        without it: 95% interval above 0"
                 .to_owned(),
             observed: format!(
-                "{} ({groups_one} customers in {} replications; loyalty {})",
+                "{} ({groups_one} customers; {} of {} replications with a group; loyalty {})",
                 format_estimate(&one_effect),
+                one_effect.n,
                 results.len(),
                 format_estimate(&loyalty_one)
             ),
             estimate: Some(one_effect),
-            pass: one_effect.lo > 0.0,
+            pass: one_effect.n >= MIN_REPLICATIONS && one_effect.lo > 0.0,
         },
         PatternResult {
             number: 5,
@@ -306,12 +307,14 @@ pub fn run(
                  customers' without failures: 95% interval below 0"
             ),
             observed: format!(
-                "{} ({groups_two} customers; loyalty {})",
+                "{} ({groups_two} customers; {} of {} replications with a group; loyalty {})",
                 format_estimate(&two_effect),
+                two_effect.n,
+                results.len(),
                 format_estimate(&loyalty_two)
             ),
             estimate: Some(two_effect),
-            pass: two_effect.hi < 0.0,
+            pass: two_effect.n >= MIN_REPLICATIONS && two_effect.hi < 0.0,
         },
     ];
     let zero = Estimate {
