@@ -137,6 +137,34 @@ fn a_ramp_moves_the_parameter_step_by_step() {
 }
 
 #[test]
+fn set_reaches_an_event_however_its_keys_were_written() {
+    // The file quotes the dotted key; --set names it with a plain path, as a sweep would.
+    let dir = TempDir::new().expect("tempdir");
+    let quoted = scenario(
+        dir.path(),
+        "[[events]]\ntick = 20\nset = { \"firms.0.policy.tech_reliability\" = 0.0 }\n",
+    );
+    let outage = run(dir.path(), &quoted, "outage");
+    let mut args = vec![
+        "run",
+        quoted.as_str(),
+        "--out",
+        "restored",
+        "--set",
+        "events.0.set.firms.0.policy.tech_reliability=0.95",
+    ];
+    args.extend_from_slice(SMALL);
+    assert!(cocreate(&args, dir.path()).status.success());
+    let restored = std::fs::read_to_string(dir.path().join("restored/timeseries.csv")).unwrap();
+    let plain = scenario(dir.path(), "");
+    let base = run(dir.path(), &plain, "plain");
+    let lines = |rows: &[Vec<String>]| rows.iter().map(|r| r.join(",")).collect::<Vec<_>>();
+    // Setting the event's reliability to the scenario's own value undoes the outage exactly.
+    assert_eq!(restored.lines().collect::<Vec<_>>(), lines(&base));
+    assert_ne!(lines(&outage), lines(&base));
+}
+
+#[test]
 fn check_prints_events_and_the_printed_scenario_runs_identically() {
     let dir = TempDir::new().expect("tempdir");
     let file = scenario(
@@ -161,19 +189,30 @@ fn bad_events_are_reported_at_their_line_and_nothing_is_written() {
     let cases = [
         (
             "[[events]]\ntick = 5\nset = { \"population.capacity\" = 10 }\n",
-            "scenario.toml:6:7: events.0.set.\"population.capacity\": `population.capacity` \
+            "scenario.toml:6:7: events.0.set.population.capacity: `population.capacity` \
              cannot change during a run",
         ),
         (
             "[[events]]\ntick = 5\nset = { \"firms.0.policy.tech_reliability\" = 1.5 }\n",
-            "scenario.toml:4:1: events.0: in effect at tick 5: firms.0.policy.tech_reliability: \
-             must be between 0 and 1",
+            "scenario.toml:6:7: events.0.set.firms.0.policy.tech_reliability: in effect at tick \
+             5: firms.0.policy.tech_reliability: must be between 0 and 1",
         ),
         (
             "[[events]]\ntick = 5\nset = { \"firms.0.policy.incentve\" = 0.5 }\n",
             "did you mean `firms.0.policy.incentive`?",
         ),
         ("[[events]]\ntik = 5\n", "did you mean `tick`"),
+        (
+            // Written twice: quoted and nested.
+            "[[events]]\ntick = 5\nset = { \"firms.0.policy.training\" = 0.1, firms.0.policy.training = 0.2 }\n",
+            "events.0.set.firms.0.policy.training: `firms.0.policy.training` is given twice",
+        ),
+        (
+            // Nested keys: the error points at the key's own line.
+            "[[events]]\ntick = 5\nduration = 10\nramp.firms.0.policy.training = 3.0\n",
+            "scenario.toml:7:32: events.0.ramp.firms.0.policy.training: in effect at tick 7: \
+             firms.0.policy.training: must be between 0 and 1",
+        ),
     ];
     for (events, expected) in cases {
         let file = scenario(dir.path(), events);
@@ -186,6 +225,23 @@ fn bad_events_are_reported_at_their_line_and_nothing_is_written() {
         );
         assert!(!dir.path().join("out").exists());
     }
+    // Every faulty event is named, not only the first.
+    let file = scenario(
+        dir.path(),
+        "[[events]]\ntick = 5\nset = { \"firms.0.policy.training\" = 2.0 }\n\
+         [[events]]\ntick = 8\nset = { \"behaviour.loss_aversion\" = -1.0 }\n",
+    );
+    let output = cocreate(&["check", &file], dir.path());
+    let stderr = String::from_utf8_lossy(&output.stderr);
+    assert_eq!(output.status.code(), Some(2));
+    assert!(
+        stderr.contains("events.0.set.firms.0.policy.training"),
+        "{stderr}"
+    );
+    assert!(
+        stderr.contains("events.1.set.behaviour.loss_aversion"),
+        "{stderr}"
+    );
     // An override is blamed when it makes an event invalid.
     let file = scenario(
         dir.path(),

@@ -65,8 +65,10 @@ pub fn survey(args: &SurveyArgs) -> Result<SurveyOutcome, AppError> {
     let progress = Bar(bar(u64::from(tick), "weeks", args.quiet));
     let (seed, customers) = experiment::customers_at_tick(&scenario, REPLICATION, tick, &progress);
     progress.0.finish_and_clear();
+    // The incentive in effect at the survey week (events may have changed it).
     let incentives: Vec<f32> = scenario
-        .model()
+        .schedule()
+        .at(tick)
         .firms
         .iter()
         .map(|firm| firm.policy.incentive as f32)
@@ -77,6 +79,7 @@ pub fn survey(args: &SurveyArgs) -> Result<SurveyOutcome, AppError> {
         &incentives,
         respondents,
         seed,
+        tick,
     )
     .map_err(|error| match error {
         SurveyError::TooFewCustomers { requested, active } => AppError::Input(format!(

@@ -18,7 +18,9 @@
 //! The parameters in effect at tick t are the scenario's own with every event active at t
 //! applied in file order; a ramp starts from the value the earlier settings give at t. Only
 //! parameters that may change during a run can be named: the firms' `policy` (but `staffing`),
-//! `staff` and `costs`, and `customers`, `behaviour` and `market`. The population, network,
+//! `staff` (new hires; `capacity` and `initial_morale` also the current staff) and `costs`, and
+//! `customers`, `behaviour` and `market`. Keys are stored nested whether the file quoted them
+//! or not ([`canonicalise`]), so `--set` and sweep factors reach them by one path. The population, network,
 //! firm names and shares, initial quality and reputation, and the run settings are fixed.
 //! Events after the last tick never happen (so a shortened run keeps working).
 
@@ -58,7 +60,8 @@ type Setting = (String, Value);
 #[derive(Debug, Clone, PartialEq)]
 pub struct EventMark {
     pub tick: u32,
-    /// The tick at which a `set` with a duration reverts, or a ramp reaches its target.
+    /// The first week without a `set` that has a duration, or the week a ramp reaches its
+    /// target.
     pub end: Option<u32>,
     pub label: String,
 }
@@ -94,12 +97,58 @@ impl EventSpec {
         } else {
             self.label.clone()
         };
+        // A ramp reaches its target in its last week; a set reverts the week after its last.
+        let end = if self.is_ramp() {
+            self.duration
+                .map(|d| self.tick.saturating_add(d.saturating_sub(1)))
+        } else {
+            self.end()
+        };
         EventMark {
             tick: self.tick,
-            end: self.end(),
+            end,
             label,
         }
     }
+}
+
+/// `set` and `ramp` of every event rewritten with nested keys (`firms = { 0 = { policy = {
+/// x = 1 } } }`), whether the file quoted dotted keys or nested tables, so that a `--set` or a
+/// sweep factor such as `events.0.set.firms.0.policy.x` addresses the one place the value
+/// lives. A parameter written twice in one event (once quoted, once nested) is an error.
+pub fn canonicalise(events: &mut [EventSpec]) -> Vec<EventIssue> {
+    let mut issues = Vec::new();
+    for (index, event) in events.iter_mut().enumerate() {
+        for (name, table) in [("set", &mut event.set), ("ramp", &mut event.ramp)] {
+            let mut nested = Table::new();
+            let mut seen = std::collections::BTreeSet::new();
+            for (key, value) in flatten(table) {
+                let path = format!("events.{index}.{name}.{key}");
+                if !seen.insert(key.clone()) {
+                    issues.push(EventIssue {
+                        event: index,
+                        path,
+                        message: format!("`{key}` is given twice in this event"),
+                    });
+                    continue;
+                }
+                let item = Override {
+                    key: key.clone(),
+                    value,
+                    raw: path.clone(),
+                };
+                if let Err(error) = overrides::apply(&mut nested, std::slice::from_ref(&item)) {
+                    issues.push(EventIssue {
+                        event: index,
+                        path,
+                        message: error.to_string(),
+                    });
+                }
+            }
+            *table = nested;
+        }
+    }
+    issues
 }
 
 /// Nested tables become dotted keys (`{ firms = { 0 = { policy = { x = 1 } } } }` is
@@ -194,7 +243,7 @@ pub fn documents(
         }
         let table = if event.is_ramp() { "ramp" } else { "set" };
         for (key, value) in set.iter().chain(&ramp) {
-            let path = format!("events.{index}.{table}.\"{key}\"");
+            let path = format!("events.{index}.{table}.{key}");
             let current = overrides::get(base, key);
             if current.is_none() || matches!(current, Some(Value::Table(_))) {
                 let hint = closest_key(base, key)
@@ -326,6 +375,22 @@ pub fn blame(events: &[EventSpec], tick: u32, path: &str) -> Option<usize> {
             active && set.iter().chain(&ramp).any(|(key, _)| touches(key))
         })
         .map(|(index, _)| index)
+}
+
+/// Where to report a problem with `path` caused by event `index`: the event's own key for
+/// that parameter if it sets or ramps it, else the event.
+pub fn location(events: &[EventSpec], index: usize, path: &str) -> String {
+    let Some(event) = events.get(index) else {
+        return "events".to_owned();
+    };
+    let (set, ramp) = event.changes();
+    if set.iter().any(|(key, _)| key == path) {
+        format!("events.{index}.set.{path}")
+    } else if ramp.iter().any(|(key, _)| key == path) {
+        format!("events.{index}.ramp.{path}")
+    } else {
+        format!("events.{index}")
+    }
 }
 
 /// Marks of all events, in file order.
@@ -488,7 +553,7 @@ mod tests {
             e.mark(),
             EventMark {
                 tick: 5,
-                end: Some(7),
+                end: Some(6),
                 label: "cut".to_owned()
             }
         );

@@ -243,13 +243,14 @@ impl Scenario {
 }
 
 fn parse(source: &Source, overrides: &[Override]) -> Result<ScenarioFile, ScenarioError> {
-    let file: ScenarioFile = toml::from_str(&source.text).map_err(|error| {
+    let mut file: ScenarioFile = toml::from_str(&source.text).map_err(|error| {
         ScenarioError::one(diagnostics::describe_toml_error(
             &source.name,
             &source.text,
             &error,
         ))
     })?;
+    canonical_events(source, &[], &mut file)?;
     if overrides.is_empty() {
         return Ok(file);
     }
@@ -264,14 +265,35 @@ fn parse(source: &Source, overrides: &[Override]) -> Result<ScenarioFile, Scenar
     let text = toml::to_string(&table).map_err(|error| {
         ScenarioError::one(format!("{}: cannot apply --set: {error}", source.name))
     })?;
-    toml::from_str::<ScenarioFile>(&text).map_err(|error| {
+    let mut file = toml::from_str::<ScenarioFile>(&text).map_err(|error| {
         let explained = diagnostics::explain(&text, &error);
         let path = explained.path.unwrap_or_default();
         ScenarioError::one(match blame(overrides, &path) {
             Some(item) => format!("{}: {path}: {}", flag_or_set(item), explained.message),
             None => format!("--set: {path}: {}", explained.message),
         })
-    })
+    })?;
+    canonical_events(source, overrides, &mut file)?;
+    Ok(file)
+}
+
+/// Rewrites the events' keys in nested form ([`events::canonicalise`]).
+fn canonical_events(
+    source: &Source,
+    overrides: &[Override],
+    file: &mut ScenarioFile,
+) -> Result<(), ScenarioError> {
+    let issues = events::canonicalise(&mut file.events);
+    if issues.is_empty() {
+        Ok(())
+    } else {
+        Err(ScenarioError {
+            lines: issues
+                .iter()
+                .map(|issue| locate(source, overrides, &issue.path, &issue.message))
+                .collect(),
+        })
+    }
 }
 
 /// Builds the schedule of `[[events]]` on the validated tick-0 configuration `model`: the
@@ -306,16 +328,25 @@ fn schedule(
         }
     };
     let mut changes = Vec::with_capacity(documents.len());
+    // Each (event, parameter) problem is reported once, at its first tick; later ticks are
+    // still checked, so that every faulty event is named.
+    let mut reported = std::collections::BTreeSet::new();
+    let mut failed = false;
     for (tick, document) in documents {
-        let blame_event = |path: &str, message: &str| {
-            let at = events::blame(&file.events, tick, path)
-                .map_or_else(|| "events".to_owned(), |index| format!("events.{index}"));
-            locate(
-                source,
-                overrides,
-                &at,
-                &format!("in effect at tick {tick}: {path}: {message}"),
-            )
+        let mut report = |path: &str, message: &str| {
+            let event = events::blame(&file.events, tick, path);
+            if reported.insert((event, path.to_owned())) {
+                let at = event.map_or_else(
+                    || "events".to_owned(),
+                    |index| events::location(&file.events, index, path),
+                );
+                lines.push(locate(
+                    source,
+                    overrides,
+                    &at,
+                    &format!("in effect at tick {tick}: {path}: {message}"),
+                ));
+            }
         };
         // Through text, so that a type error carries a span and hence a key path.
         let parsed = toml::to_string(&document)
@@ -329,19 +360,23 @@ fn schedule(
         let changed = match parsed {
             Ok(changed) => changed,
             Err((path, message)) => {
-                lines.push(blame_event(&path, &message));
-                return None;
+                report(&path, &message);
+                failed = true;
+                continue;
             }
         };
         match changed.config().validate() {
             Ok(config) => changes.push(Change { tick, config }),
             Err(issues) => {
                 for issue in issues {
-                    lines.push(blame_event(&issue.path, &issue.message));
+                    report(&issue.path, &issue.message);
                 }
-                return None;
+                failed = true;
             }
         }
+    }
+    if failed {
+        return None;
     }
     match Schedule::new(model, changes) {
         Ok(schedule) => Some(schedule),

@@ -15,8 +15,9 @@
 //! 4. Respondents are sampled without replacement from the active customers.
 //!
 //! Draws: the sample comes from the stream (replication seed, [`Purpose::SurveySample`]); a
-//! respondent's errors from (replication seed, [`Purpose::SurveyError`], slot), so a customer's
-//! answers do not depend on who else is sampled or how many.
+//! respondent's errors from (replication seed, [`Purpose::SurveyError`], survey week, slot), so
+//! a customer's answers do not depend on who else is sampled or how many, and surveys in
+//! different weeks (waves) have independent errors.
 
 pub mod constructs;
 
@@ -165,6 +166,7 @@ pub fn conduct(
     incentives: &[f32],
     n: usize,
     seed: u64,
+    tick: u32,
 ) -> Result<Survey, SurveyError> {
     if slots.len() != records.len() {
         return Err(SurveyError::Mismatch {
@@ -184,7 +186,12 @@ pub fn conduct(
         .iter()
         .enumerate()
         .map(|(k, &i)| {
-            let mut errors = rng::stream(seed, Purpose::SurveyError, 0, u64::from(slots[i]));
+            let mut errors = rng::stream(
+                seed,
+                Purpose::SurveyError,
+                u64::from(tick),
+                u64::from(slots[i]),
+            );
             Respondent {
                 id: k as u32 + 1,
                 slot: slots[i],
@@ -319,8 +326,8 @@ mod tests {
     #[test]
     fn survey_is_reproducible_and_items_are_reliable() {
         let (slots, records) = population(3000);
-        let a = conduct(&slots, &records, &[0.3], 800, 11).unwrap();
-        let b = conduct(&slots, &records, &[0.3], 800, 11).unwrap();
+        let a = conduct(&slots, &records, &[0.3], 800, 11, 260).unwrap();
+        let b = conduct(&slots, &records, &[0.3], 800, 11, 260).unwrap();
         assert_eq!(a, b);
         assert_eq!(a.respondents.len(), 800);
         assert_eq!(a.population, 3000);
@@ -344,8 +351,8 @@ mod tests {
     #[test]
     fn a_customers_answers_do_not_depend_on_the_sample_size() {
         let (slots, records) = population(500);
-        let few = conduct(&slots, &records, &[0.3], 20, 5).unwrap();
-        let many = conduct(&slots, &records, &[0.3], 400, 5).unwrap();
+        let few = conduct(&slots, &records, &[0.3], 20, 5, 260).unwrap();
+        let many = conduct(&slots, &records, &[0.3], 400, 5, 260).unwrap();
         for r in &few.respondents {
             let same = many.respondents.iter().find(|m| m.slot == r.slot).unwrap();
             assert_eq!(same.answers, r.answers);
@@ -363,7 +370,7 @@ mod tests {
             50
         ];
         let slots: Vec<u32> = (0..50).collect();
-        let survey = conduct(&slots, &records, &[0.0], 50, 3).unwrap();
+        let survey = conduct(&slots, &records, &[0.0], 50, 3, 260).unwrap();
         let sat = Construct::Satisfaction.index();
         assert_eq!(survey.norms.sd[sat], 0.0);
         let mean = survey.item_means()[sat];
