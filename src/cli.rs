@@ -31,10 +31,10 @@ pub enum Command {
     /// Write Slurm batch scripts that run a sweep as a job array (one shard per task) followed
     /// by its merge; with --submit, submit them.
     Slurm(SlurmArgs),
-    /// Check the model against the patterns of its specification (regimes, the factors of
-    /// Zhang et al. 2018, WOM ratio, participation inequality, churn), each against its
-    /// published source; write validation.md, validation.csv, charts and a manifest. Exits 1
-    /// if a pattern fails.
+    /// Check the model against the seven patterns of its specification (regimes, the factors
+    /// of Zhang et al. 2018, WOM ratio, participation inequality, recovery paradox, churn,
+    /// hysteresis), each against its published source; write validation.md, CSVs, charts and a
+    /// manifest. Exits 1 if a pattern fails.
     Validate(ValidateArgs),
     /// Sample customers of replication 0 as survey respondents and write their answers to a
     /// questionnaire (7-point Likert items), a codebook and the structural model of Huang & Suo
