@@ -16,7 +16,7 @@ use std::path::{Path, PathBuf};
 pub use check::check;
 pub use run::run;
 pub use slurm::{SlurmOutcome, slurm};
-pub use survey::{SurveyOutcome, survey};
+pub use survey::survey;
 pub use sweep::{SweepOutcome, merge, sweep};
 pub use validate::{ValidateOutcome, validate};
 

@@ -11,7 +11,7 @@ use crate::output::atomic::AtomicFile;
 use crate::output::{csv, manifest, report, trajectories};
 use crate::scenario::Scenario;
 
-/// What a finished run reports back to the user.
+/// What a finished command that writes files reports back to the user (`run`, `survey`).
 pub struct RunOutcome {
     pub out_dir: PathBuf,
     pub files: Vec<PathBuf>,

@@ -2,12 +2,13 @@
 //! respondents and writes their answers, the true scores, a codebook and the lavaan model.
 
 use std::fmt::Write as _;
-use std::path::{Path, PathBuf};
+use std::path::Path;
 use std::time::{Instant, SystemTime};
 
 use serde_json::json;
 
 use super::progress::{Bar, bar};
+use super::run::RunOutcome;
 use super::{AppError, check_output_dir, read_source, seed_override};
 use crate::cli::SurveyArgs;
 use crate::experiment;
@@ -18,15 +19,8 @@ use crate::survey::{self, Construct, Survey, SurveyError, constructs};
 /// The replication whose customers are interviewed.
 const REPLICATION: u32 = 0;
 
-/// What a finished survey reports back to the user.
-pub struct SurveyOutcome {
-    pub out_dir: PathBuf,
-    pub files: Vec<PathBuf>,
-    pub report: String,
-}
-
 /// Runs the survey and writes its outputs; nothing is written if the input is invalid.
-pub fn survey(args: &SurveyArgs) -> Result<SurveyOutcome, AppError> {
+pub fn survey(args: &SurveyArgs) -> Result<RunOutcome, AppError> {
     let started = SystemTime::now();
     let clock = Instant::now();
     let source = read_source(args.scenario.as_deref())?;
@@ -138,7 +132,7 @@ pub fn survey(args: &SurveyArgs) -> Result<SurveyOutcome, AppError> {
     };
     manifest::write_manifest(&path, &record).map_err(AppError::write(&path))?;
     written.push(path);
-    Ok(SurveyOutcome {
+    Ok(RunOutcome {
         report: report(&result, tick),
         out_dir,
         files: written,

@@ -124,14 +124,20 @@ pub fn run_replication(
     replication
 }
 
+/// Replication `index` of `scenario` at tick 0, with its seed (for callers that step the
+/// simulation themselves).
+pub fn start(scenario: &Scenario, index: u32) -> (u64, Simulation) {
+    let seed = replication_seed(scenario.seed(), u64::from(index));
+    (seed, Simulation::scheduled(scenario.schedule(), seed))
+}
+
 /// Runs one replication; returns it (without customers) and its final customers.
 fn simulate(
     scenario: &Scenario,
     index: u32,
     progress: &dyn Progress,
 ) -> (Replication, FinalCustomers) {
-    let seed = replication_seed(scenario.seed(), u64::from(index));
-    let mut simulation = Simulation::scheduled(scenario.schedule(), seed);
+    let (seed, mut simulation) = start(scenario, index);
     let firms = scenario.model().firms.len();
     let ticks = scenario.ticks() as usize;
     let mut series = Vec::with_capacity((ticks + 1) * firms);
@@ -207,10 +213,8 @@ pub fn customers_at_tick(
     tick: u32,
     progress: &dyn Progress,
 ) -> (u64, FinalCustomers) {
-    let seed = replication_seed(scenario.seed(), u64::from(index));
-    let mut simulation = Simulation::scheduled(scenario.schedule(), seed);
+    let (seed, mut simulation) = start(scenario, index);
     let mut out = Vec::with_capacity(scenario.model().firms.len());
-    simulation.observe_initial(&mut out);
     for _ in 0..tick.min(scenario.ticks()) {
         simulation.step(&mut out);
         progress.advance(1);

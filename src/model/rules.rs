@@ -28,6 +28,17 @@ pub fn experienced_value(q: f32, expectation: f32, alpha: f32, lambda: f32) -> f
     prospect_value(beyond.copysign(d), alpha, lambda)
 }
 
+/// Recent failures fade by this factor per week (about a half-year memory).
+pub const FAILURE_MEMORY_DECAY: f32 = 0.97;
+/// A failure met with at least this much failure memory is a repeat failure (double deviation).
+pub const REPEAT_FAILURE_MEMORY: f32 = 0.5;
+
+/// Whether a failure met with `failure_memory` (already decayed for the week) is a repeat.
+#[inline]
+pub fn is_repeat_failure(failure_memory: f32) -> bool {
+    failure_memory >= REPEAT_FAILURE_MEMORY
+}
+
 /// A disconfirmation valued below this is a clearly negative encounter (a service failure
 /// that may be voiced, remembered and resented).
 pub const FAILURE_VALUE: f32 = -0.2;

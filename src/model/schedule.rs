@@ -7,6 +7,8 @@
 //! are laid out once at initialisation. [`Schedule::new`] checks this once, so the simulation
 //! can swap configurations without re-checking.
 
+use std::sync::Arc;
+
 use super::config::{Config, ValidConfig};
 
 /// The configuration in effect from `tick` on (until the next change).
@@ -16,11 +18,12 @@ pub struct Change {
     pub config: ValidConfig,
 }
 
-/// A base configuration and the changes that follow it, in increasing tick order.
+/// A base configuration and the changes that follow it, in increasing tick order. The
+/// changes are shared (not copied) by every replication simulated from the schedule.
 #[derive(Debug, Clone)]
 pub struct Schedule {
     base: ValidConfig,
-    changes: Vec<Change>,
+    changes: Arc<[Change]>,
 }
 
 /// Why a list of changes cannot be scheduled on a base configuration.
@@ -39,7 +42,7 @@ impl Schedule {
     pub fn fixed(base: ValidConfig) -> Schedule {
         Schedule {
             base,
-            changes: Vec::new(),
+            changes: Arc::new([]),
         }
     }
 
@@ -65,7 +68,10 @@ impl Schedule {
                 });
             }
         }
-        Ok(Schedule { base, changes })
+        Ok(Schedule {
+            base,
+            changes: changes.into(),
+        })
     }
 
     pub fn base(&self) -> &ValidConfig {
@@ -74,6 +80,11 @@ impl Schedule {
 
     pub fn changes(&self) -> &[Change] {
         &self.changes
+    }
+
+    /// The changes, shared.
+    pub(crate) fn shared_changes(&self) -> Arc<[Change]> {
+        Arc::clone(&self.changes)
     }
 
     /// The configuration in effect at `tick`.

@@ -12,6 +12,8 @@
 //! 3. **Firms**: the blocks' tallies are summed in block order; product quality, reputation and
 //!    money are updated and the tick is observed.
 
+use std::sync::Arc;
+
 use rayon::prelude::*;
 
 use super::agents::{Customer, CustomerBirth, Employee, Hiring, Public, VACANT, WINDOW_RATE};
@@ -28,8 +30,6 @@ pub const BLOCK: usize = 1024;
 // A block owns whole words of the revenge bitsets.
 const _: () = assert!(BLOCK.is_multiple_of(64));
 
-/// Recent failures fade by this factor per week (about a half-year memory).
-const FAILURE_MEMORY_DECAY: f32 = 0.97;
 /// A good recovery or solicited feedback moves empowerment this far toward 1 (Füller et al. 2009).
 const HEARD_EMPOWERMENT: f32 = 0.08;
 /// Weekly decay of empowerment toward its resting level when the customer is not heard.
@@ -220,9 +220,9 @@ pub struct Simulation {
     views: Vec<FirmView>,
     tallies: Vec<Tally>,
     events: Vec<Vec<StaffEvent>>,
-    /// Configurations that take over at later ticks (see [`Simulation::scheduled`]), and the
-    /// index of the next one.
-    changes: Vec<Change>,
+    /// Configurations that take over at later ticks (see [`Simulation::scheduled`]), shared
+    /// with the schedule, and the index of the next one.
+    changes: Arc<[Change]>,
     next_change: usize,
 }
 
@@ -325,7 +325,7 @@ impl Simulation {
             events: (0..blocks).map(|_| Vec::new()).collect(),
             seed: replication_seed,
             tick: 0,
-            changes: Vec::new(),
+            changes: Arc::new([]),
             next_change: 0,
             config,
         };
@@ -337,7 +337,7 @@ impl Simulation {
     /// takes over at the start of its tick (the step that produces that tick uses it).
     pub fn scheduled(schedule: &Schedule, replication_seed: u64) -> Simulation {
         let mut simulation = Simulation::new(schedule.base(), replication_seed);
-        simulation.changes = schedule.changes().to_vec();
+        simulation.changes = schedule.shared_changes();
         simulation
     }
 
@@ -404,14 +404,13 @@ impl Simulation {
     /// Advances one tick and writes one observation per firm into `out`.
     pub fn step(&mut self, out: &mut Vec<FirmTick>) {
         self.tick += 1;
-        let due = self
-            .changes
+        let changes = Arc::clone(&self.changes);
+        let due = changes
             .get(self.next_change)
-            .filter(|change| change.tick == self.tick)
-            .map(|change| change.config.clone());
-        if let Some(config) = due {
+            .filter(|change| change.tick == self.tick);
+        if let Some(change) = due {
             self.next_change += 1;
-            self.reconfigure(&config);
+            self.reconfigure(&change.config);
         }
         self.customer_phase();
         let totals = self.sum_tallies();
@@ -803,7 +802,7 @@ fn update_customer(
     c.recent_wom_positive *= keep;
     c.recent_wom_negative *= keep;
     c.recent_complaints *= keep;
-    c.failure_memory *= FAILURE_MEMORY_DECAY;
+    c.failure_memory *= rules::FAILURE_MEMORY_DECAY;
 
     // 1. Engage?
     let rate = rules::engagement_rate(
@@ -1075,7 +1074,7 @@ fn encounter(
     let mut heard = e.heard;
     let mut hostile = false;
     if v < rules::FAILURE_VALUE {
-        let repeat = c.failure_memory >= 0.5;
+        let repeat = rules::is_repeat_failure(c.failure_memory);
         c.failure_memory += 1.0;
         tally.failures += 1.0;
         let severity = (-v / k.lambda).min(1.0);

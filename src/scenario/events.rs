@@ -76,6 +76,20 @@ impl EventSpec {
         !self.ramp.is_empty()
     }
 
+    /// The event's state at tick `t`: 0 when not in effect, 1 for a `set` in effect, and for a
+    /// ramp its step, 1..=duration (held at `duration` once the target is reached).
+    fn step_at(&self, t: u32) -> u32 {
+        if t < self.tick {
+            0
+        } else if self.is_ramp() {
+            (t - self.tick + 1).min(self.duration.unwrap_or(1))
+        } else if self.end().is_some_and(|end| t >= end) {
+            0
+        } else {
+            1
+        }
+    }
+
     /// The tick after the last one the event's `set` is in effect, if it ends.
     fn end(&self) -> Option<u32> {
         self.duration.map(|d| self.tick.saturating_add(d))
@@ -149,6 +163,11 @@ pub fn canonicalise(events: &mut [EventSpec]) -> Vec<EventIssue> {
         }
     }
     issues
+}
+
+/// A TOML number (float or integer) as `f64`.
+fn number(value: &Value) -> Option<f64> {
+    value.as_float().or(value.as_integer().map(|i| i as f64))
 }
 
 /// Nested tables become dotted keys (`{ firms = { 0 = { policy = { x = 1 } } } }` is
@@ -262,9 +281,7 @@ pub fn documents(
                          and market.* can)"
                     ),
                 ));
-            } else if event.is_ramp()
-                && (value.as_float().or(value.as_integer().map(|i| i as f64))).is_none()
-            {
+            } else if event.is_ramp() && number(value).is_none() {
                 issues.push(issue(
                     path,
                     format!("a ramp's target must be a number, got {value}"),
@@ -279,23 +296,10 @@ pub fn documents(
         return Err(issues);
     }
 
-    // Each event's state at tick t: inactive, set, or the ramp's step (1..=duration).
-    let state = |event: &EventSpec, t: u32| -> u32 {
-        if t < event.tick {
-            0
-        } else if event.is_ramp() {
-            let duration = event.duration.unwrap_or(1);
-            (t - event.tick + 1).min(duration)
-        } else if event.end().is_some_and(|end| t >= end) {
-            0
-        } else {
-            1
-        }
-    };
     let mut documents = Vec::new();
     let mut previous: Vec<u32> = vec![0; parsed.len()];
     for t in 1..=ticks {
-        let current: Vec<u32> = parsed.iter().map(|(_, e, _, _)| state(e, t)).collect();
+        let current: Vec<u32> = parsed.iter().map(|(_, e, _, _)| e.step_at(t)).collect();
         if current == previous {
             continue;
         }
@@ -329,12 +333,8 @@ pub fn documents(
                 result = result.and(apply(&mut doc, key, value.clone()));
             }
             for (key, target) in ramp {
-                let number = |v: Option<&Value>| {
-                    v.and_then(|v| v.as_float().or(v.as_integer().map(|i| i as f64)))
-                };
-                let from = number(overrides::get(&doc, key));
-                let to = number(Some(target));
-                if let (Some(from), Some(to)) = (from, to) {
+                let from = overrides::get(&doc, key).and_then(number);
+                if let (Some(from), Some(to)) = (from, number(target)) {
                     let fraction = f64::from(step) / f64::from(event.duration.unwrap_or(1));
                     let value = Value::Float(from + (to - from) * fraction);
                     result = result.and(apply(&mut doc, key, value));
@@ -369,10 +369,8 @@ pub fn blame(events: &[EventSpec], tick: u32, path: &str) -> Option<usize> {
         .enumerate()
         .rev()
         .find(|(_, event)| {
-            let active =
-                tick >= event.tick && (event.is_ramp() || event.end().is_none_or(|end| tick < end));
             let (set, ramp) = event.changes();
-            active && set.iter().chain(&ramp).any(|(key, _)| touches(key))
+            event.step_at(tick) > 0 && set.iter().chain(&ramp).any(|(key, _)| touches(key))
         })
         .map(|(index, _)| index)
 }
@@ -384,10 +382,9 @@ pub fn location(events: &[EventSpec], index: usize, path: &str) -> String {
         return "events".to_owned();
     };
     let (set, ramp) = event.changes();
-    if set.iter().any(|(key, _)| key == path) {
-        format!("events.{index}.set.{path}")
-    } else if ramp.iter().any(|(key, _)| key == path) {
-        format!("events.{index}.ramp.{path}")
+    if set.iter().chain(&ramp).any(|(key, _)| key == path) {
+        let table = if event.is_ramp() { "ramp" } else { "set" };
+        format!("events.{index}.{table}.{path}")
     } else {
         format!("events.{index}")
     }

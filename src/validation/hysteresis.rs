@@ -32,15 +32,7 @@ const FINAL_WEEKS: u32 = 52;
 
 /// Replications and population: quick mode uses fewer of both.
 fn overrides(settings: &Settings) -> Vec<String> {
-    let mut sets = vec![format!(
-        "replications={}",
-        if settings.quick { 8 } else { 20 }
-    )];
-    if settings.quick {
-        sets.push("population.capacity=4000".to_owned());
-        sets.push("population.initial=3200".to_owned());
-    }
-    sets
+    settings.sample_size(8, 20)
 }
 
 /// The ramped scenario and its control as batches.
@@ -59,25 +51,30 @@ pub fn batches(settings: &Settings) -> Vec<Batch> {
         .collect()
 }
 
-/// Share of slots active at `tick` in every replication.
-fn state_at(replications: &[Replication], tick: u32, slots: f64) -> Vec<f64> {
-    replications
-        .iter()
-        .map(|r| f64::from(r.firm_series(0)[tick as usize].active_customers) / slots)
-        .collect()
-}
-
-/// Mean share of slots active over ticks `from..=to`, per replication.
-fn mean_state(replications: &[Replication], from: u32, to: u32, slots: f64) -> Vec<f64> {
+/// Every replication's share of slots active, tick by tick (firm 0).
+fn active_shares(replications: &[Replication], slots: f64) -> Vec<Vec<f64>> {
     replications
         .iter()
         .map(|r| {
-            let series = r.firm_series(0);
-            let sum: f64 = (from..=to)
-                .map(|t| f64::from(series[t as usize].active_customers))
-                .sum();
-            sum / f64::from(to - from + 1) / slots
+            r.firm_series(0)
+                .iter()
+                .map(|t| f64::from(t.active_customers) / slots)
+                .collect()
         })
+        .collect()
+}
+
+/// The share at `tick` across replications.
+fn share_at(shares: &[Vec<f64>], tick: u32) -> Estimate {
+    Estimate::of(shares.iter().map(|s| s[tick as usize]))
+}
+
+/// Each replication's mean share over ticks `from..=to`.
+fn mean_share(shares: &[Vec<f64>], from: u32, to: u32) -> Vec<f64> {
+    let window = from as usize..=to as usize;
+    shares
+        .iter()
+        .map(|s| s[window.clone()].iter().sum::<f64>() / f64::from(to - from + 1))
         .collect()
 }
 
@@ -91,8 +88,8 @@ pub fn run(
     let slots = f64::from(treated.model().population.capacity);
     let ticks = treated.ticks();
     let keep = Keep { customers: false };
-    let with_ramp = experiment::run(&treated, keep, progress);
-    let without = experiment::run(&control, keep, progress);
+    let with_ramp = active_shares(&experiment::run(&treated, keep, progress), slots);
+    let without = active_shares(&experiment::run(&control, keep, progress), slots);
 
     // The loop: every week of a ramp, with the policy value in effect that week.
     let schedule = treated.schedule();
@@ -100,7 +97,7 @@ pub fn run(
     let (mut down, mut up) = (Vec::new(), Vec::new());
     for t in 1..=ticks {
         let (now, before) = (policy_at(t), policy_at(t - 1));
-        let point = (now, Estimate::of(state_at(&with_ramp, t, slots)));
+        let point = (now, share_at(&with_ramp, t));
         if now < before {
             down.push(point);
         } else if now > before {
@@ -115,18 +112,12 @@ pub fn run(
             .changes()
             .first()
             .map_or(0, |change| change.tick.saturating_sub(1));
-        down.insert(
-            0,
-            (
-                start,
-                Estimate::of(state_at(&with_ramp, before_ramp, slots)),
-            ),
-        );
+        down.insert(0, (start, share_at(&with_ramp, before_ramp)));
     }
 
     let from = ticks.saturating_sub(FINAL_WEEKS - 1).max(1);
-    let treated_end = mean_state(&with_ramp, from, ticks, slots);
-    let control_end = mean_state(&without, from, ticks, slots);
+    let treated_end = mean_share(&with_ramp, from, ticks);
+    let control_end = mean_share(&without, from, ticks);
     let difference = Estimate::of(treated_end.iter().zip(&control_end).map(|(a, b)| a - b));
     let pass = difference.hi < 0.0;
     let result = PatternResult {

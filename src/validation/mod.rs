@@ -63,6 +63,20 @@ impl Settings {
     pub fn mode(&self) -> &'static str {
         if self.quick { "quick" } else { "full" }
     }
+
+    /// Overrides of a batch's sample size: `quick` or `full` replications, and in quick mode a
+    /// 4,000-slot population (80% filled) instead of the scenario's own.
+    pub fn sample_size(&self, quick: u32, full: u32) -> Vec<String> {
+        if self.quick {
+            vec![
+                format!("replications={quick}"),
+                "population.capacity=4000".to_owned(),
+                "population.initial=3200".to_owned(),
+            ]
+        } else {
+            vec![format!("replications={full}")]
+        }
+    }
 }
 
 /// The direction of a factor in Zhang et al. (2018).

@@ -35,10 +35,10 @@ use super::{
     BASELINE, Batch, PatternResult, RecoveryArm, RecoveryComparison, Settings, ValidationError,
     format_estimate,
 };
-use crate::experiment::Progress;
 use crate::experiment::stats::Estimate;
+use crate::experiment::{self, Progress};
 use crate::model::agents::{Customer, WINDOW_RATE};
-use crate::model::rng::replication_seed;
+use crate::model::rules;
 use crate::model::{FirmTick, Simulation};
 use crate::scenario::Scenario;
 
@@ -51,23 +51,13 @@ pub const GAP: u32 = 4;
 /// Weeks shown before the first failure and after it.
 const WEEKS_BEFORE: u32 = 4;
 const WEEKS_AFTER: u32 = 16;
-/// A customer whose failure memory is at least this much treats a failure as a repeat
-/// (the model's rule in `sim::encounter`, with the week's decay applied).
-const REPEAT_MEMORY: f32 = 0.5;
-const FAILURE_MEMORY_DECAY: f32 = 0.97;
 
 /// The policy of a failure week: everything fails, every complaint is heard and recovered.
 const FAILURE_WEEK: &str = r#"set = { "firms.0.policy.tech_reliability" = 0.0, "firms.0.policy.complaint_outlets" = 1.0, "firms.0.policy.service_recovery" = 1.0, "firms.0.policy.defensiveness" = 0.0 }"#;
 
 fn overrides(settings: &Settings, failures: u32) -> Vec<String> {
-    let mut sets = vec![
-        format!("replications={}", if settings.quick { 10 } else { 20 }),
-        format!("ticks={}", FIRST_FAILURE + WEEKS_AFTER),
-    ];
-    if settings.quick {
-        sets.push("population.capacity=4000".to_owned());
-        sets.push("population.initial=3200".to_owned());
-    }
+    let mut sets = settings.sample_size(10, 20);
+    sets.push(format!("ticks={}", FIRST_FAILURE + WEEKS_AFTER));
     let events: Vec<String> = (0..failures)
         .map(|k| {
             format!(
@@ -151,10 +141,10 @@ struct Paired {
 }
 
 fn replication(scenarios: &[Scenario; 3], index: u32, progress: &dyn Progress) -> Paired {
-    let seed = replication_seed(scenarios[0].seed(), u64::from(index));
+    // The same replication seed in every arm: common random numbers.
     let mut arms: Vec<Simulation> = scenarios
         .iter()
-        .map(|s| Simulation::scheduled(s.schedule(), seed))
+        .map(|s| experiment::start(s, index).1)
         .collect();
     let mut out: Vec<FirmTick> = Vec::new();
     let (first, second) = (FIRST_FAILURE, FIRST_FAILURE + GAP);
@@ -200,7 +190,9 @@ fn replication(scenarios: &[Scenario; 3], index: u32, progress: &dyn Progress) -
                     now.is_active()
                         && was.is_active()
                         && now.tenure == was.tenure + 1
-                        && was.failure_memory * FAILURE_MEMORY_DECAY < REPEAT_MEMORY
+                        && !rules::is_repeat_failure(
+                            was.failure_memory * rules::FAILURE_MEMORY_DECAY,
+                        )
                         && complained(now, was)
                         && none[slot].is_active()
                         && none[slot].tenure == now.tenure
