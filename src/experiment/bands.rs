@@ -6,7 +6,7 @@
 //! order to keep results identical across thread counts.
 
 use super::Replication;
-use super::stats::{Estimate, t_975};
+use super::stats::Estimate;
 use crate::model::FirmTick;
 
 #[derive(Debug, Clone, Copy, Default)]
@@ -32,17 +32,7 @@ impl Welford {
         match n {
             0 => Estimate::of([]),
             1 => Estimate::of([self.mean]),
-            _ => {
-                let sd = (self.m2 / (n - 1) as f64).sqrt();
-                let half = t_975(n - 1) * sd / (n as f64).sqrt();
-                Estimate {
-                    n,
-                    mean: self.mean,
-                    sd,
-                    lo: self.mean - half,
-                    hi: self.mean + half,
-                }
-            }
+            _ => Estimate::with_t_interval(n, self.mean, (self.m2 / (n - 1) as f64).sqrt()),
         }
     }
 }

@@ -1,7 +1,13 @@
-//! Small statistics: mean, standard deviation and 95% confidence intervals (Student's t).
+//! Small statistics in one place: mean, standard deviation and 95% confidence intervals
+//! (Student's t, quantiles from `statrs`), the Wilson interval of a share, ranks and Spearman's
+//! rank correlation. Charts, validation and the sensitivity estimators all take them from here.
 //!
 //! Every reduction here runs sequentially over values in a fixed order, so results never depend
 //! on thread scheduling.
+
+use std::sync::OnceLock;
+
+use statrs::distribution::{ContinuousCDF, Normal, StudentsT};
 
 /// Mean, sample standard deviation and the 95% confidence interval of the mean.
 #[derive(Debug, Clone, Copy, PartialEq)]
@@ -38,12 +44,21 @@ impl Estimate {
             };
         }
         let variance = values.iter().map(|v| (v - mean).powi(2)).sum::<f64>() / (n - 1) as f64;
-        let sd = variance.sqrt();
-        let half = t_975(n - 1) * sd / (n as f64).sqrt();
+        Estimate::with_t_interval(n, mean, variance.sqrt())
+    }
+
+    /// The estimate of a mean from `n` values with standard deviation `sd`, with its Student-t
+    /// 95% interval (`n` = 1: the interval is the mean itself).
+    pub fn with_t_interval(n: usize, mean: f64, sd: f64) -> Estimate {
+        let half = if n > 1 {
+            t_975(n - 1) * sd / (n as f64).sqrt()
+        } else {
+            0.0
+        };
         Estimate {
             n,
             mean,
-            sd,
+            sd: if n > 1 { sd } else { 0.0 },
             lo: mean - half,
             hi: mean + half,
         }
@@ -55,24 +70,113 @@ impl Estimate {
     }
 }
 
-/// The 97.5% quantile of Student's t with `df` degrees of freedom (table for small df, then
-/// the Cornish-Fisher expansion, accurate to about 1e-4).
+/// Degrees of freedom whose t quantile is computed once and kept.
+const CACHED_DF: usize = 1024;
+
+/// The 97.5% quantile of Student's t with `df` degrees of freedom (NaN for none), from
+/// `statrs`. The quantiles of small `df` are computed once and kept: bands ask for them once per
+/// (firm, metric, tick) cell, and `statrs` inverts the CDF numerically.
 pub fn t_975(df: usize) -> f64 {
-    const TABLE: [f64; 30] = [
-        12.706, 4.303, 3.182, 2.776, 2.571, 2.447, 2.365, 2.306, 2.262, 2.228, 2.201, 2.179, 2.160,
-        2.145, 2.131, 2.120, 2.110, 2.101, 2.093, 2.086, 2.080, 2.074, 2.069, 2.064, 2.060, 2.056,
-        2.052, 2.048, 2.045, 2.042,
-    ];
-    match df {
-        0 => f64::NAN,
-        1..=30 => TABLE[df - 1],
-        _ => {
-            let z: f64 = 1.959_964;
-            let d = df as f64;
-            z + (z.powi(3) + z) / (4.0 * d)
-                + (5.0 * z.powi(5) + 16.0 * z.powi(3) + 3.0 * z) / (96.0 * d * d)
-        }
+    static TABLE: OnceLock<Vec<f64>> = OnceLock::new();
+    if df == 0 {
+        return f64::NAN;
     }
+    let exact =
+        |df: usize| StudentsT::new(0.0, 1.0, df as f64).map_or(f64::NAN, |t| t.inverse_cdf(0.975));
+    if df <= CACHED_DF {
+        TABLE.get_or_init(|| (1..=CACHED_DF).map(exact).collect())[df - 1]
+    } else {
+        exact(df)
+    }
+}
+
+/// The two-sided 95% quantile of the standard normal (1.959964…).
+pub fn z_975() -> f64 {
+    static Z: OnceLock<f64> = OnceLock::new();
+    *Z.get_or_init(|| Normal::new(0.0, 1.0).map_or(1.959_964, |n| n.inverse_cdf(0.975)))
+}
+
+/// Wilson score interval (95%) of a share `p` observed in `n` trials: unlike the normal
+/// approximation it stays inside [0, 1] and has width at 0/n and n/n. The exact interval
+/// contains `p`; rounding is not allowed to push `p` outside it.
+pub fn wilson(p: f64, n: usize) -> (f64, f64) {
+    if n == 0 {
+        return (f64::NAN, f64::NAN);
+    }
+    let z = z_975();
+    let n = n as f64;
+    let denominator = 1.0 + z * z / n;
+    let centre = (p + z * z / (2.0 * n)) / denominator;
+    let half = z * (p * (1.0 - p) / n + z * z / (4.0 * n * n)).sqrt() / denominator;
+    ((centre - half).clamp(0.0, p), (centre + half).clamp(p, 1.0))
+}
+
+/// Ranks of `values` (average ranks for ties), 1-based.
+pub fn ranks(values: &[f64]) -> Vec<f64> {
+    let mut order: Vec<usize> = (0..values.len()).collect();
+    order.sort_by(|&a, &b| values[a].total_cmp(&values[b]));
+    let mut ranks = vec![0.0; values.len()];
+    let mut i = 0;
+    while i < order.len() {
+        let mut j = i;
+        while j + 1 < order.len() && values[order[j + 1]] == values[order[i]] {
+            j += 1;
+        }
+        let rank = (i + j) as f64 / 2.0 + 1.0;
+        for &index in &order[i..=j] {
+            ranks[index] = rank;
+        }
+        i = j + 1;
+    }
+    ranks
+}
+
+/// Pearson's correlation of two equally long series (0 if either is constant).
+pub fn pearson(x: &[f64], y: &[f64]) -> f64 {
+    let n = x.len().min(y.len());
+    if n == 0 {
+        return f64::NAN;
+    }
+    let mx = x[..n].iter().sum::<f64>() / n as f64;
+    let my = y[..n].iter().sum::<f64>() / n as f64;
+    let (mut sxy, mut sxx, mut syy) = (0.0, 0.0, 0.0);
+    for i in 0..n {
+        let (dx, dy) = (x[i] - mx, y[i] - my);
+        sxy += dx * dy;
+        sxx += dx * dx;
+        syy += dy * dy;
+    }
+    if sxx > 0.0 && syy > 0.0 {
+        sxy / (sxx * syy).sqrt()
+    } else {
+        0.0
+    }
+}
+
+/// A correlation `r` from `n` observations with `controlled` variables partialled out, with its
+/// 95% interval from Fisher's z transform (standard error 1 / sqrt(n − 3 − controlled)).
+pub fn correlation_estimate(r: f64, n: usize, controlled: usize) -> Estimate {
+    let (lo, hi) = if n > 3 + controlled {
+        let z = r.clamp(-0.999_999, 0.999_999).atanh();
+        let half = z_975() / ((n - 3 - controlled) as f64).sqrt();
+        ((z - half).tanh(), (z + half).tanh())
+    } else {
+        (f64::NAN, f64::NAN)
+    };
+    Estimate {
+        n,
+        mean: r,
+        sd: f64::NAN,
+        lo,
+        hi,
+    }
+}
+
+/// Spearman's rank correlation with a 95% interval from Fisher's z transform.
+pub fn spearman(x: &[f64], y: &[f64]) -> Estimate {
+    let n = x.len().min(y.len());
+    let rho = pearson(&ranks(&x[..n]), &ranks(&y[..n]));
+    correlation_estimate(if rho.is_nan() { 0.0 } else { rho }, n, 0)
 }
 
 #[cfg(test)]
@@ -84,7 +188,7 @@ mod tests {
         let e = Estimate::of([1.0, 2.0, 3.0, 4.0]);
         assert_eq!(e.mean, 2.5);
         assert!((e.sd - 1.290_994).abs() < 1e-6);
-        assert!((e.half_width() - 3.182 * 1.290_994 / 2.0).abs() < 1e-4);
+        assert!((e.half_width() - 3.182_446 * 1.290_994 / 2.0).abs() < 1e-6);
     }
 
     #[test]
@@ -97,9 +201,43 @@ mod tests {
     }
 
     #[test]
-    fn t_quantiles_approach_the_normal() {
+    fn t_quantiles_match_tables_and_approach_the_normal() {
+        // Published values (e.g. NIST/SEMATECH e-Handbook, table 1.3.6.7.2).
+        for (df, t) in [
+            (1, 12.706),
+            (2, 4.303),
+            (4, 2.776),
+            (10, 2.228),
+            (30, 2.042),
+        ] {
+            assert!((t_975(df) - t).abs() < 1e-3, "df {df}: {}", t_975(df));
+        }
         assert!((t_975(40) - 2.021).abs() < 1e-3);
         assert!((t_975(120) - 1.980).abs() < 1e-3);
         assert!(t_975(10_000) > 1.959 && t_975(10_000) < 1.961);
+        assert!(t_975(0).is_nan());
+        assert!((z_975() - 1.959_964).abs() < 1e-6);
+    }
+
+    #[test]
+    fn spearman_of_monotone_and_reversed_data() {
+        let x = [1.0, 2.0, 3.0, 4.0, 5.0, 6.0];
+        let up = spearman(&x, &[1.0, 4.0, 9.0, 16.0, 25.0, 36.0]);
+        let down = spearman(&x, &[6.0, 5.0, 4.0, 3.0, 2.0, 1.0]);
+        assert!((up.mean - 1.0).abs() < 1e-12 && (down.mean + 1.0).abs() < 1e-12);
+        assert_eq!(ranks(&[3.0, 1.0, 3.0]), [2.5, 1.0, 2.5]);
+    }
+
+    #[test]
+    fn wilson_interval_contains_the_share_and_stays_in_unit_range() {
+        for n in [1, 3, 10, 100] {
+            for k in 0..=n {
+                let p = k as f64 / n as f64;
+                let (lo, hi) = wilson(p, n);
+                assert!(0.0 <= lo && lo <= p && p <= hi && hi <= 1.0, "{k}/{n}");
+            }
+        }
+        assert!(wilson(0.0, 10).1 > 0.0);
+        assert!(wilson(0.5, 0).0.is_nan());
     }
 }

@@ -16,7 +16,7 @@ use super::heatmap::{HeatmapFigure, HeatmapPanel, write_heatmaps};
 use super::trajectories;
 use crate::experiment::FirmSummary;
 use crate::experiment::Regime;
-use crate::experiment::stats::Estimate;
+use crate::experiment::stats::{Estimate, spearman, wilson};
 use crate::experiment::sweep::{Plan, SweepResults};
 use crate::scenario::DesignKind;
 
@@ -142,20 +142,6 @@ fn one_factor_outcomes(plan: &Plan, results: &SweepResults) -> Chart {
             })
             .collect(),
     }
-}
-
-/// Wilson score interval (95%) of a proportion `p` observed in `n` runs.
-pub fn wilson(p: f64, n: usize) -> (f64, f64) {
-    if n == 0 {
-        return (f64::NAN, f64::NAN);
-    }
-    let z = 1.959_964f64;
-    let n = n as f64;
-    let denominator = 1.0 + z * z / n;
-    let centre = (p + z * z / (2.0 * n)) / denominator;
-    let half = z * (p * (1.0 - p) / n + z * z / (4.0 * n * n)).sqrt() / denominator;
-    // The exact interval contains p; rounding must not push p outside it.
-    ((centre - half).clamp(0.0, p), (centre + half).clamp(p, 1.0))
 }
 
 fn one_factor_regimes(plan: &Plan, results: &SweepResults) -> Chart {
@@ -295,59 +281,6 @@ fn outcome_by_factor(plan: &Plan, results: &SweepResults) -> Chart {
                     .collect(),
             })
             .collect(),
-    }
-}
-
-/// Ranks of `values` (average ranks for ties), 1-based.
-fn ranks(values: &[f64]) -> Vec<f64> {
-    let mut order: Vec<usize> = (0..values.len()).collect();
-    order.sort_by(|&a, &b| values[a].total_cmp(&values[b]));
-    let mut ranks = vec![0.0; values.len()];
-    let mut i = 0;
-    while i < order.len() {
-        let mut j = i;
-        while j + 1 < order.len() && values[order[j + 1]] == values[order[i]] {
-            j += 1;
-        }
-        let rank = (i + j) as f64 / 2.0 + 1.0;
-        for &index in &order[i..=j] {
-            ranks[index] = rank;
-        }
-        i = j + 1;
-    }
-    ranks
-}
-
-/// Spearman's rank correlation with a 95% interval from Fisher's z transform.
-pub fn spearman(x: &[f64], y: &[f64]) -> Estimate {
-    let n = x.len().min(y.len());
-    let (rx, ry) = (ranks(&x[..n]), ranks(&y[..n]));
-    let mean = (n as f64 + 1.0) / 2.0;
-    let (mut sxy, mut sxx, mut syy) = (0.0, 0.0, 0.0);
-    for i in 0..n {
-        let (dx, dy) = (rx[i] - mean, ry[i] - mean);
-        sxy += dx * dy;
-        sxx += dx * dx;
-        syy += dy * dy;
-    }
-    let rho = if sxx > 0.0 && syy > 0.0 {
-        sxy / (sxx * syy).sqrt()
-    } else {
-        0.0
-    };
-    let (lo, hi) = if n > 3 {
-        let z = rho.clamp(-0.999_999, 0.999_999).atanh();
-        let half = 1.959_964 / ((n - 3) as f64).sqrt();
-        ((z - half).tanh(), (z + half).tanh())
-    } else {
-        (f64::NAN, f64::NAN)
-    };
-    Estimate {
-        n,
-        mean: rho,
-        sd: f64::NAN,
-        lo,
-        hi,
     }
 }
 
@@ -519,16 +452,6 @@ mod tests {
     use super::*;
 
     #[test]
-    fn spearman_of_monotone_and_reversed_data() {
-        let x = [1.0, 2.0, 3.0, 4.0, 5.0, 6.0];
-        let up = spearman(&x, &[1.0, 4.0, 9.0, 16.0, 25.0, 36.0]);
-        let down = spearman(&x, &[6.0, 5.0, 4.0, 3.0, 2.0, 1.0]);
-        assert!((up.mean - 1.0).abs() < 1e-12);
-        assert!((down.mean + 1.0).abs() < 1e-12);
-        assert_eq!(ranks(&[3.0, 1.0, 3.0]), [2.5, 1.0, 2.5]);
-    }
-
-    #[test]
     fn only_events_every_variant_shares_are_marked() {
         let text = r#"
             [[firms]]
@@ -560,14 +483,5 @@ mod tests {
         let labels: Vec<&str> = markers.iter().map(|m| m.label.as_str()).collect();
         assert_eq!(labels, ["outage"]);
         assert_eq!(markers[0].x, 10.0);
-    }
-
-    #[test]
-    fn wilson_interval_contains_the_share_and_stays_in_unit_range() {
-        for (p, n) in [(0.0, 10), (1.0, 10), (0.3, 20)] {
-            let (lo, hi) = wilson(p, n);
-            assert!(lo <= p && p <= hi && lo >= 0.0 && hi <= 1.0);
-        }
-        assert!(wilson(0.0, 10).1 > 0.0);
     }
 }

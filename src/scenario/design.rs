@@ -1,5 +1,6 @@
 //! The `[experiment]` table of a scenario: an experiment design (a full-factorial grid, a Latin
-//! hypercube, or named policy variants) and its expansion into design points.
+//! hypercube, named policy variants, or a Morris or Sobol sensitivity design) and its expansion
+//! into design points.
 //!
 //! A design point is a list of overrides applied on top of the scenario, exactly like `--set`,
 //! so a factor is named by the same dotted path a user would type on the command line. Every
@@ -9,6 +10,9 @@ use serde::{Deserialize, Serialize};
 
 use super::overrides::{self, Override};
 use crate::model::rng::{self, Purpose};
+
+mod gsa;
+pub use gsa::{SensitivityLayout, morris_delta, morris_unit, saltelli_unit};
 
 /// Kind of experiment design.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, Default)]
@@ -21,6 +25,10 @@ pub enum DesignKind {
     Lhs,
     /// Named policy arms compared head to head; the first is the reference.
     Variants,
+    /// Morris elementary-effects screening: `trajectories` one-at-a-time trajectories.
+    Morris,
+    /// Sobol indices: `samples` base rows of a scrambled Sobol sequence in Saltelli's layout.
+    Sobol,
 }
 
 /// The `[experiment]` table as written.
@@ -34,6 +42,22 @@ pub struct ExperimentSpec {
     pub points: u32,
     /// Named variants of a `variants` design.
     pub variants: Vec<VariantSpec>,
+    /// Morris: number of trajectories r.
+    #[serde(skip_serializing_if = "is_zero")]
+    pub trajectories: u32,
+    /// Morris: number of grid levels p (even; 0 means the default, 4).
+    #[serde(skip_serializing_if = "is_zero")]
+    pub levels: u32,
+    /// Sobol: number of base samples N.
+    #[serde(skip_serializing_if = "is_zero")]
+    pub samples: u32,
+    /// Sobol: also estimate second-order indices (adds D rows per base sample).
+    #[serde(skip_serializing_if = "std::ops::Not::not")]
+    pub second_order: bool,
+}
+
+fn is_zero(value: &u32) -> bool {
+    *value == 0
 }
 
 /// One factor: a `--set`-style key and either explicit values or a range (with `steps` for a
@@ -74,9 +98,11 @@ pub struct Point {
 #[derive(Debug, Clone, PartialEq)]
 pub struct Design {
     pub kind: DesignKind,
-    /// Factor keys (grid and LHS); empty for variants.
+    /// Factor keys (grid, LHS, Morris, Sobol); empty for variants.
     pub factors: Vec<String>,
     pub points: Vec<Point>,
+    /// Morris and Sobol: how the points are laid out, for the estimators.
+    pub layout: Option<SensitivityLayout>,
 }
 
 /// A problem with the `[experiment]` table: key path and message.
@@ -91,6 +117,8 @@ impl ExperimentSpec {
             DesignKind::Grid => self.grid(resolved, &mut issues),
             DesignKind::Lhs => self.lhs(resolved, seed, &mut issues),
             DesignKind::Variants => self.variants(&mut issues),
+            DesignKind::Morris => self.morris(resolved, seed, &mut issues),
+            DesignKind::Sobol => self.sobol(resolved, seed, &mut issues),
         };
         match design {
             Some(design) if issues.is_empty() => Ok(design),
@@ -245,6 +273,7 @@ impl ExperimentSpec {
             kind: DesignKind::Grid,
             factors: levels.into_iter().map(|(key, _, _)| key).collect(),
             points,
+            layout: None,
         })
     }
 
@@ -314,6 +343,7 @@ impl ExperimentSpec {
             kind: DesignKind::Lhs,
             factors: ranges.into_iter().map(|(key, _, _, _)| key).collect(),
             points,
+            layout: None,
         })
     }
 
@@ -356,6 +386,7 @@ impl ExperimentSpec {
             kind: DesignKind::Variants,
             factors: Vec::new(),
             points,
+            layout: None,
         })
     }
 }

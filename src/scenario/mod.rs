@@ -17,7 +17,7 @@ use serde::{Deserialize, Serialize};
 
 use crate::model::config::{Behaviour, Customers, Firm, Market, Network, Population};
 use crate::model::{Change, Config, Schedule, ValidConfig};
-pub use design::{Design, DesignKind, ExperimentSpec, Point};
+pub use design::{Design, DesignKind, ExperimentSpec, Point, SensitivityLayout, morris_delta};
 pub use events::{EventMark, EventSpec};
 pub use overrides::{Override, OverrideError};
 

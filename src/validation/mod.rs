@@ -391,18 +391,14 @@ pub fn proportion(k: usize, n: usize) -> Estimate {
     if n == 0 {
         return Estimate::of([]);
     }
-    let (kf, nf) = (k as f64, n as f64);
-    let p = kf / nf;
-    let z: f64 = 1.959_964;
-    let z2 = z * z;
-    let centre = (p + z2 / (2.0 * nf)) / (1.0 + z2 / nf);
-    let half = z * (p * (1.0 - p) / nf + z2 / (4.0 * nf * nf)).sqrt() / (1.0 + z2 / nf);
+    let p = k as f64 / n as f64;
+    let (lo, hi) = crate::experiment::stats::wilson(p, n);
     Estimate {
         n,
         mean: p,
         sd: (p * (1.0 - p)).sqrt(),
-        lo: (centre - half).max(0.0),
-        hi: (centre + half).min(1.0),
+        lo,
+        hi,
     }
 }
 
