@@ -215,12 +215,17 @@ fn latin_hypercube_ranks_its_factors() {
     let points = std::fs::read_to_string(out.join("points.csv")).unwrap();
     assert_eq!(points.lines().count(), 1 + 6);
     let charts = charts(&out);
-    for chart in ["outcome_by_factor.png", "sensitivity.png"] {
+    // Partial rank correlations replace the plain Spearman chart, and are written to CSV.
+    for chart in ["outcome_by_factor.png", "prcc.png"] {
         assert!(
             charts.contains(&chart.to_owned()),
             "missing {chart}: {charts:?}"
         );
     }
+    assert!(!charts.contains(&"sensitivity.png".to_owned()));
+    let indices = std::fs::read_to_string(out.join("sensitivity.csv")).unwrap();
+    assert!(indices.starts_with("firm,outcome,factor,short_name,prcc,prcc_lo,prcc_hi"));
+    assert_eq!(indices.lines().count(), 1 + 5 * 3, "5 outcomes x 3 factors");
 }
 
 #[test]

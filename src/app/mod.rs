@@ -3,6 +3,7 @@
 //! to exit codes (2 for invalid input, 1 for anything else).
 
 mod check;
+mod estimate;
 mod memory;
 mod progress;
 mod run;

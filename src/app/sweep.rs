@@ -12,8 +12,11 @@ use serde_json::json;
 use super::progress::{Bar, bar};
 use super::{AppError, check_output_dir, read_source};
 use crate::cli::{MergeArgs, SweepArgs};
+use crate::experiment::sensitivity;
 use crate::experiment::sweep::{self, Plan, Shard, SweepError};
-use crate::output::{manifest, sweep_charts, sweep_csv};
+use crate::output::{
+    manifest, sensitivity as sensitivity_out, sensitivity_charts, sweep_charts, sweep_csv,
+};
 use crate::scenario::{Scenario, Source};
 
 /// The resolved scenario of a sweep, kept in its directory so `merge` can rebuild the plan.
@@ -86,6 +89,11 @@ pub fn sweep(args: &SweepArgs) -> Result<SweepOutcome, AppError> {
     let shard = args.shard.unwrap_or(Shard::ALL);
     sweep::remove_stale_temporaries(&out_dir, shard);
     let runs = plan.runs(shard);
+    let work =
+        super::estimate::estimate(&plan, &runs, threads as usize).map_err(AppError::Input)?;
+    if !args.quiet {
+        eprintln!("{}", super::estimate::describe(&work, threads as usize));
+    }
     let progress = Bar(bar(runs.len() as u64, "runs", args.quiet));
     let executed = sweep::execute(&out_dir, &plan, &runs, args.resume, &progress, stop_flag())
         .map_err(|error| match AppError::from(error) {
@@ -125,9 +133,9 @@ pub fn sweep(args: &SweepArgs) -> Result<SweepOutcome, AppError> {
             files: Vec::new(),
         });
     }
-    let files = finish(&out_dir, &plan, &source.name, "sweep", started, clock)?;
+    let (files, table) = finish(&out_dir, &plan, &source.name, "sweep", started, clock)?;
     Ok(SweepOutcome {
-        message: done,
+        message: format!("{done}{table}"),
         out_dir,
         files,
     })
@@ -168,15 +176,16 @@ pub fn merge(args: &MergeArgs) -> Result<SweepOutcome, AppError> {
         }
         return Err(AppError::Incomplete(message));
     }
-    let files = finish(dir, &plan, &source.name, "merge", started, clock)?;
+    let (files, table) = finish(dir, &plan, &source.name, "merge", started, clock)?;
     Ok(SweepOutcome {
-        message: format!("merged {} runs", plan.run_count()),
+        message: format!("merged {} runs{table}", plan.run_count()),
         out_dir: dir.clone(),
         files,
     })
 }
 
-/// Aggregates every run record and writes the sweep's outputs; the manifest goes last.
+/// Aggregates every run record and writes the sweep's outputs; the manifest goes last. Returns
+/// the files and, for sensitivity designs, the ranked table of factors (empty otherwise).
 fn finish(
     dir: &Path,
     plan: &Plan,
@@ -184,7 +193,7 @@ fn finish(
     command: &str,
     started: SystemTime,
     clock: Instant,
-) -> Result<Vec<PathBuf>, AppError> {
+) -> Result<(Vec<PathBuf>, String), AppError> {
     let names = plan.scenario.firm_names();
     let bands_path = dir.join("bands.csv");
     let mut bands =
@@ -211,6 +220,24 @@ fn finish(
         plan,
         &results,
     )?);
+    let mut table = String::new();
+    if let Some(indices) = sensitivity::analyse(plan, &results) {
+        let path = dir.join("sensitivity.csv");
+        sensitivity_out::write_csv(&path, plan, &indices).map_err(AppError::write(&path))?;
+        files.push(path);
+        if sensitivity_out::has_second_order(&indices) {
+            let path = dir.join("sensitivity_s2.csv");
+            sensitivity_out::write_second_order(&path, plan, &indices)
+                .map_err(AppError::write(&path))?;
+            files.push(path);
+        }
+        files.extend(sensitivity_charts::write_all(
+            &dir.join("charts"),
+            plan,
+            &indices,
+        )?);
+        table = format!("\n{}", sensitivity_out::ranked_table(plan, &indices));
+    }
 
     let path = dir.join("manifest.json");
     let seeds: Vec<u64> = (0..plan.replications)
@@ -247,5 +274,5 @@ fn finish(
     };
     manifest::write_manifest(&path, &record).map_err(AppError::write(&path))?;
     files.push(path);
-    Ok(files)
+    Ok((files, table))
 }

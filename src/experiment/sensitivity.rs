@@ -476,12 +476,12 @@ pub fn recommendation(noise_share: f64, kind: DesignKind) -> String {
     let percent = 100.0 * noise_share;
     if noise_share > 0.2 {
         format!(
-            "replication noise is {percent:.0}% of the variance of the point means: add \
+            "replication noise is {percent:.1}% of the variance of the point means: add \
              replications first (noise falls as 1/R), then {samples}"
         )
     } else {
         format!(
-            "replication noise is {percent:.0}% of the variance of the point means: more \
+            "replication noise is {percent:.1}% of the variance of the point means: more \
              {samples} will narrow the intervals more than more replications"
         )
     }

@@ -5,6 +5,8 @@
 //! - [`charts`]: drawing (PNG and SVG with an embedded font); [`trajectories`] chooses what a
 //!   run draws.
 //! - [`report`]: the summary table printed at the end of a run.
+//! - [`sensitivity`], [`sensitivity_charts`]: `sensitivity.csv`, the ranked table and the
+//!   charts of a Morris, Sobol or Latin-hypercube sweep.
 //! - [`validation`], [`validation_charts`]: the outputs of `cocreate validate`.
 //! - [`survey`]: `survey.csv`, `latent.csv`, `codebook.csv` and `model.lav` of `cocreate survey`.
 
@@ -15,6 +17,8 @@ pub mod csv;
 pub mod heatmap;
 pub mod manifest;
 pub mod report;
+pub mod sensitivity;
+pub mod sensitivity_charts;
 pub mod survey;
 pub mod sweep_charts;
 pub mod sweep_csv;

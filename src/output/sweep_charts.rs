@@ -3,8 +3,10 @@
 //! - one factor: key outcomes against the factor with their 95% bands, and regime shares;
 //! - two factors: heatmaps of mean net value and of the share of virtuous runs, with the cells
 //!   whose net-value interval straddles zero marked as the tipping region;
-//! - more factors, or a Latin hypercube: net value against each factor (one panel each) and the
-//!   factors ranked by their rank correlation with net value;
+//! - a grid of more factors: net value against each factor (one panel each) and the factors
+//!   ranked by their rank correlation with net value;
+//! - a Latin hypercube: net value against each factor (its partial rank correlations are drawn by
+//!   [`super::sensitivity_charts`], which also draws the Morris and Sobol indices);
 //! - variants: trajectories of every variant with bands on shared axes, outcomes as bars with
 //!   interval whiskers, and the paired contrasts against the first variant.
 
@@ -80,6 +82,12 @@ pub fn write_all(
             for firm in 0..plan.firms() {
                 files.extend(write_heatmaps(dir, &policy_map(plan, results, firm))?);
             }
+        }
+        // Their indices are drawn by `sensitivity_charts`.
+        (DesignKind::Morris | DesignKind::Sobol, _) => {}
+        // A Latin hypercube's partial rank correlations are drawn by `sensitivity_charts`.
+        (DesignKind::Lhs, _) => {
+            files.extend(write_chart(dir, &outcome_by_factor(plan, results))?);
         }
         _ => {
             files.extend(write_chart(dir, &outcome_by_factor(plan, results))?);

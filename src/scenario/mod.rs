@@ -179,9 +179,13 @@ impl Scenario {
         overrides: &[Override],
         context: &str,
     ) -> Result<Scenario, ScenarioError> {
+        // A design point is one scenario, not a sweep: without its `[experiment]` table, so the
+        // design is not expanded again for every point (quadratic in the number of points).
+        let mut file = self.file.clone();
+        file.experiment = None;
         let source = Source {
             name: context.to_owned(),
-            text: self.resolved_toml(),
+            text: toml::to_string(&file).unwrap_or_else(|error| format!("# {error}\n")),
         };
         Scenario::load(&source, overrides)
     }
