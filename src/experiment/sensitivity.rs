@@ -309,8 +309,8 @@ fn residuals(y: &[f64], columns: &[&[f64]]) -> Vec<f64> {
     // Normal equations (X'X) b = X'y, solved by Gaussian elimination with partial pivoting.
     let mut m = vec![vec![0.0; p + 1]; p];
     for (r, row) in m.iter_mut().enumerate() {
-        for c in 0..p {
-            row[c] = (0..n).map(|i| x(i, r) * x(i, c)).sum();
+        for (c, cell) in row.iter_mut().take(p).enumerate() {
+            *cell = (0..n).map(|i| x(i, r) * x(i, c)).sum();
         }
         row[p] = (0..n).map(|i| x(i, r) * y[i]).sum();
     }
@@ -322,11 +322,12 @@ fn residuals(y: &[f64], columns: &[&[f64]]) -> Vec<f64> {
         if m[col][col].abs() < 1e-12 {
             continue;
         }
-        for r in 0..p {
+        let pivot_row = m[col].clone();
+        for (r, row) in m.iter_mut().enumerate() {
             if r != col {
-                let factor = m[r][col] / m[col][col];
-                for c in col..=p {
-                    m[r][c] -= factor * m[col][c];
+                let factor = row[col] / pivot_row[col];
+                for (cell, pivot) in row.iter_mut().zip(&pivot_row).skip(col) {
+                    *cell -= factor * pivot;
                 }
             }
         }

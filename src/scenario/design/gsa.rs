@@ -229,6 +229,9 @@ fn to_points(ranges: &[Range], unit: &[Vec<f64>]) -> Vec<Point> {
         .collect()
 }
 
+/// Per trajectory, per step: the factor that moves and its direction (+1 or −1).
+pub type Steps = Vec<Vec<(usize, f64)>>;
+
 /// A trajectory: D + 1 unit-scale points and its steps (factor, direction).
 type Trajectory = (Vec<Vec<f64>>, Vec<(usize, f64)>);
 
@@ -278,12 +281,7 @@ fn trajectory_distance(a: &[Vec<f64>], b: &[Vec<f64>]) -> f64 {
 
 /// `r` Morris trajectories over D factors on the unit scale, chosen for spread among
 /// candidates; returns the points (trajectories consecutive) and each trajectory's steps.
-pub fn morris_unit(
-    d: usize,
-    r: usize,
-    levels: u32,
-    seed: u64,
-) -> (Vec<Vec<f64>>, Vec<Vec<(usize, f64)>>) {
+pub fn morris_unit(d: usize, r: usize, levels: u32, seed: u64) -> (Vec<Vec<f64>>, Steps) {
     let mut stream = rng::stream(seed, Purpose::Design, 1, 0);
     let candidates_count = (10 * r).min(MAX_CANDIDATES).max(r);
     let candidates: Vec<Trajectory> = (0..candidates_count)
@@ -383,8 +381,7 @@ mod tests {
             assert_eq!(moved, (0..5).collect::<Vec<_>>());
             for (k, pair) in trajectory.windows(2).enumerate() {
                 let (factor, direction) = steps[t][k];
-                for j in 0..5 {
-                    let change = pair[1][j] - pair[0][j];
+                for (j, change) in pair[1].iter().zip(&pair[0]).map(|(b, a)| b - a).enumerate() {
                     if j == factor {
                         assert!((change - direction * delta).abs() < 1e-12);
                     } else {
