@@ -90,7 +90,9 @@ t0=$SECONDS
 bash scripts/slurm-local.sh start
 echo "==> Slurm up in $((SECONDS - t0)) s"
 
-# 3 design points x 2 replications, small and short.
+# A Morris screening of two factors: 2 trajectories x 3 points x 2 replications, small and
+# short (a sensitivity design, so that sensitivity.csv is compared too; the shards and the merge
+# do not depend on the design).
 SCENARIO=$TMP/small_sweep.toml
 cat >"$SCENARIO" <<'EOF'
 name = "slurm_test"
@@ -103,11 +105,16 @@ capacity = 800
 initial = 600
 
 [experiment]
-design = "grid"
+design = "morris"
+trajectories = 2
 
 [[experiment.factors]]
 key = "firms.0.policy.service_recovery"
-values = [0.1, 0.5, 0.9]
+range = [0.1, 0.9]
+
+[[experiment.factors]]
+key = "firms.0.staff.rudeness"
+range = [0.02, 0.25]
 EOF
 
 # Waits until none of the given jobs is in the queue (pending or running) any more.
@@ -154,7 +161,7 @@ has_all_markers() {
 
 same_results() {
     local ok=0 name
-    for name in runs.csv points.csv bands.csv; do
+    for name in runs.csv points.csv bands.csv sensitivity.csv; do
         if cmp "$LOCAL/$name" "$CLUSTER/$name"; then
             pass "$1: $name identical to the local sweep's"
         else
@@ -190,7 +197,7 @@ same_results "submitted sweep" || true
 
 echo "==> a failed task: shard 2 loses one of its runs"
 # Shard 2 of 3 owns runs 1 and 4; run 1 is lost (as if the task had been preempted after run 4).
-rm -f "$CLUSTER/runs/0000001.json" "$CLUSTER"/{runs,points,bands}.csv "$CLUSTER/manifest.json"
+rm -f "$CLUSTER/runs/0000001.json" "$CLUSTER"/{runs,points,bands,sensitivity}.csv "$CLUSTER/manifest.json"
 kept_before=$(stat -c %i "$CLUSTER/runs/0000004.json") # a rewrite is a new file (new inode)
 set +e
 refusal=$("$BIN" merge "$CLUSTER" 2>&1)
