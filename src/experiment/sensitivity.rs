@@ -1,5 +1,6 @@
 //! Global sensitivity indices of a sweep: Morris elementary effects, Sobol first-order, total
-//! and second-order indices, and partial rank correlations (PRCC) for a Latin hypercube.
+//! and second-order indices, and partial rank correlations (PRCC) for a Latin hypercube (or a
+//! grid of three or more factors).
 //!
 //! Why these estimators: they are the ones SALib's `morris.analyze` and `sobol.analyze` use, so
 //! a user who takes `points.csv` to SALib gets the same point estimates (the bootstrap draws
@@ -412,7 +413,8 @@ fn noise_share(values: &[(f64, f64)], replications: u32) -> f64 {
     }
 }
 
-/// Computes the indices of a Morris, Sobol or Latin-hypercube sweep (None for other designs).
+/// Computes the indices of a Morris, Sobol or Latin-hypercube sweep, or partial rank
+/// correlations of a grid of three or more factors (None for other designs).
 pub fn analyse(plan: &Plan, results: &SweepResults) -> Option<Sensitivity> {
     let design = &plan.design;
     let d = design.factors.len();
@@ -436,7 +438,9 @@ pub fn analyse(plan: &Plan, results: &SweepResults) -> Option<Sensitivity> {
                     let (first, second) = sobol_indices(&y, d, *second_order, seed, key);
                     (first.into_iter().map(Indices::Sobol).collect(), second)
                 }
-                (DesignKind::Lhs, _) => {
+                (DesignKind::Lhs, _) | (DesignKind::Grid, _)
+                    if d >= 3 || design.kind == DesignKind::Lhs =>
+                {
                     let x: Vec<Vec<f64>> = (0..d)
                         .map(|j| design.points.iter().map(|p| p.values[j]).collect())
                         .collect();

@@ -3,10 +3,9 @@
 //! - one factor: key outcomes against the factor with their 95% bands, and regime shares;
 //! - two factors: heatmaps of mean net value and of the share of virtuous runs, with the cells
 //!   whose net-value interval straddles zero marked as the tipping region;
-//! - a grid of more factors: net value against each factor (one panel each) and the factors
-//!   ranked by their rank correlation with net value;
-//! - a Latin hypercube: net value against each factor (its partial rank correlations are drawn by
-//!   [`super::sensitivity_charts`], which also draws the Morris and Sobol indices);
+//! - a grid of three or more factors, or a Latin hypercube: net value against each factor (one
+//!   panel each); their partial rank correlations are drawn by [`super::sensitivity_charts`],
+//!   which also draws the Morris and Sobol indices;
 //! - variants: trajectories of every variant with bands on shared axes, outcomes as bars with
 //!   interval whiskers, and the paired contrasts against the first variant.
 
@@ -18,7 +17,7 @@ use super::heatmap::{HeatmapFigure, HeatmapPanel, write_heatmaps};
 use super::trajectories;
 use crate::experiment::FirmSummary;
 use crate::experiment::Regime;
-use crate::experiment::stats::{Estimate, spearman, wilson};
+use crate::experiment::stats::{Estimate, wilson};
 use crate::experiment::sweep::{Plan, SweepResults};
 use crate::scenario::DesignKind;
 
@@ -85,13 +84,10 @@ pub fn write_all(
         }
         // Their indices are drawn by `sensitivity_charts`.
         (DesignKind::Morris | DesignKind::Sobol, _) => {}
-        // A Latin hypercube's partial rank correlations are drawn by `sensitivity_charts`.
-        (DesignKind::Lhs, _) => {
-            files.extend(write_chart(dir, &outcome_by_factor(plan, results))?);
-        }
+        // Partial rank correlations of a Latin hypercube or a larger grid are drawn by
+        // `sensitivity_charts`.
         _ => {
             files.extend(write_chart(dir, &outcome_by_factor(plan, results))?);
-            files.extend(write_bars(dir, &sensitivity(plan, results))?);
         }
     }
     Ok(files)
@@ -287,48 +283,6 @@ fn outcome_by_factor(plan: &Plan, results: &SweepResults) -> Chart {
                         }
                     })
                     .collect(),
-            })
-            .collect(),
-    }
-}
-
-fn sensitivity(plan: &Plan, results: &SweepResults) -> BarFigure {
-    let net = outcome_index("net_value");
-    BarFigure {
-        file_stem: "sensitivity".to_owned(),
-        title: "Factors ranked by rank correlation with net value (Spearman, 95% interval)"
-            .to_owned(),
-        horizontal: true,
-        panels: (0..plan.firms())
-            .map(|firm| {
-                let rows: Vec<_> = results.rows.iter().filter(|r| r.firm == firm).collect();
-                let outcome: Vec<f64> = rows.iter().map(|r| r.outcomes[net]).collect();
-                let mut bars: Vec<Bar> = plan
-                    .design
-                    .factors
-                    .iter()
-                    .enumerate()
-                    .map(|(factor, key)| {
-                        let x: Vec<f64> = rows
-                            .iter()
-                            .map(|r| plan.design.points[r.run.point].values[factor])
-                            .collect();
-                        let rho = spearman(&x, &outcome);
-                        Bar {
-                            label: key.clone(),
-                            mean: rho.mean,
-                            lo: rho.lo,
-                            hi: rho.hi,
-                            colour: 0,
-                        }
-                    })
-                    .collect();
-                bars.sort_by(|a, b| b.mean.abs().total_cmp(&a.mean.abs()));
-                BarPanel {
-                    title: firm_label(plan, firm, "net value"),
-                    value_label: "Spearman rank correlation".to_owned(),
-                    bars,
-                }
             })
             .collect(),
     }
