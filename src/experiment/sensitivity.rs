@@ -351,6 +351,10 @@ fn residuals(y: &[f64], columns: &[&[f64]]) -> Vec<f64> {
 pub fn prcc(x: &[Vec<f64>], y: &[f64]) -> Vec<super::stats::Estimate> {
     let ranked: Vec<Vec<f64>> = x.iter().map(|c| ranks(c)).collect();
     let ry = ranks(y);
+    if ry.iter().all(|&r| r == ry[0]) {
+        // A constant outcome has no correlation with anything: n/a, not 0.
+        return vec![super::stats::Estimate::of([]); x.len()];
+    }
     (0..x.len())
         .map(|j| {
             let others: Vec<&[f64]> = ranked
@@ -624,6 +628,12 @@ mod tests {
         assert!(p[1].lo < 0.0 && p[1].hi > 0.0, "{:?}", p[1]);
         // The plain rank correlation of x2 would have called it important.
         assert!(super::super::stats::spearman(&x2, &y).lo > 0.5);
+        // A constant outcome: n/a.
+        assert!(
+            prcc(&[vec![1.0, 2.0, 3.0, 4.0, 5.0]], &[2.0; 5])[0]
+                .mean
+                .is_nan()
+        );
     }
 
     #[test]
