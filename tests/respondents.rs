@@ -438,3 +438,315 @@ fn common_method_variance_and_acquiescence_are_measured_back() {
         "clean shared variance {shared} (se {se})"
     );
 }
+
+/// Ordinary least squares of standardised `y` on standardised `xs`: coefficients and their
+/// t statistics.
+fn ols(y: &[f64], xs: &[Vec<f64>]) -> (Vec<f64>, Vec<f64>) {
+    let standardise = |v: &[f64]| {
+        let (m, s) = (mean(v), variance(v).sqrt());
+        v.iter().map(|x| (x - m) / s).collect::<Vec<f64>>()
+    };
+    let y = standardise(y);
+    let xs: Vec<Vec<f64>> = xs.iter().map(|x| standardise(x)).collect();
+    let (n, k) = (y.len(), xs.len());
+    // Normal equations, inverted by Gauss-Jordan elimination.
+    let mut a = vec![vec![0.0; 2 * k]; k];
+    for i in 0..k {
+        for j in 0..k {
+            a[i][j] = xs[i].iter().zip(&xs[j]).map(|(p, q)| p * q).sum();
+        }
+        a[i][k + i] = 1.0;
+    }
+    for col in 0..k {
+        let pivot = a[col][col];
+        for value in a[col].iter_mut() {
+            *value /= pivot;
+        }
+        for row in 0..k {
+            if row != col {
+                let factor = a[row][col];
+                let pivot_row = a[col].clone();
+                for (value, p) in a[row].iter_mut().zip(&pivot_row) {
+                    *value -= factor * p;
+                }
+            }
+        }
+    }
+    let xty: Vec<f64> = xs
+        .iter()
+        .map(|x| x.iter().zip(&y).map(|(p, q)| p * q).sum())
+        .collect();
+    let beta: Vec<f64> = (0..k)
+        .map(|i| (0..k).map(|j| a[i][k + j] * xty[j]).sum())
+        .collect();
+    let rss: f64 = (0..n)
+        .map(|r| {
+            let fit: f64 = (0..k).map(|i| beta[i] * xs[i][r]).sum();
+            (y[r] - fit).powi(2)
+        })
+        .sum();
+    let sigma2 = rss / (n - k - 1) as f64;
+    let t = (0..k)
+        .map(|i| beta[i] / (sigma2 * a[i][k + i]).sqrt())
+        .collect();
+    (beta, t)
+}
+
+const PANEL_CONSTRUCTS: [&str; 4] = ["PE", "EV", "SV", "PVC"];
+
+/// Per respondent id, per wave (1-based index − 1), the four panel constructs' scores: from a
+/// long table's construct columns (`panel_latent.csv`), or as the mean of each construct's
+/// answered items (`panel.csv`).
+fn panel_scores(table: &Table, waves: usize, composite: bool) -> Vec<Vec<Option<[f64; 4]>>> {
+    let ids = table.numbers("respondent");
+    let wave = table.numbers("wave");
+    let size = ids.iter().fold(0.0_f64, |m, x| m.max(*x)) as usize;
+    let mut out = vec![vec![None; waves]; size];
+    let answers = if composite {
+        table.answers()
+    } else {
+        Vec::new()
+    };
+    let columns: Vec<Vec<f64>> = if composite {
+        Vec::new()
+    } else {
+        PANEL_CONSTRUCTS.iter().map(|c| table.numbers(c)).collect()
+    };
+    for r in 0..table.rows.len() {
+        let mut scores = [0.0; 4];
+        for (k, code) in PANEL_CONSTRUCTS.iter().enumerate() {
+            scores[k] = if composite {
+                let c = CONSTRUCTS.iter().position(|x| x == code).unwrap();
+                let given: Vec<f64> = answers[r][c * 3..c * 3 + 3]
+                    .iter()
+                    .flatten()
+                    .map(|&a| f64::from(a))
+                    .collect();
+                if given.is_empty() {
+                    f64::NAN
+                } else {
+                    mean(&given)
+                }
+            } else {
+                columns[k][r]
+            };
+        }
+        if scores.iter().all(|x| x.is_finite()) {
+            out[ids[r] as usize - 1][wave[r] as usize - 1] = Some(scores);
+        }
+    }
+    out
+}
+
+/// The cross-lagged regressions of every panel construct at wave w + 1 on all four at wave w
+/// (members present at both): `betas[to][from]` and their t statistics.
+fn cross_lagged(scores: &[Vec<Option<[f64; 4]>>], w: usize) -> ([[f64; 4]; 4], [[f64; 4]; 4]) {
+    let pairs: Vec<([f64; 4], [f64; 4])> = scores
+        .iter()
+        .filter_map(|s| Some((s[w]?, s[w + 1]?)))
+        .collect();
+    let xs: Vec<Vec<f64>> = (0..4)
+        .map(|k| pairs.iter().map(|p| p.0[k]).collect())
+        .collect();
+    let mut betas = [[0.0; 4]; 4];
+    let mut ts = [[0.0; 4]; 4];
+    for to in 0..4 {
+        let y: Vec<f64> = pairs.iter().map(|p| p.1[to]).collect();
+        let (b, t) = ols(&y, &xs);
+        betas[to].copy_from_slice(&b);
+        ts[to].copy_from_slice(&t);
+    }
+    (betas, ts)
+}
+
+const PANEL: [&str; 4] = ["--respondents", "500", "--waves", "156,208,260"];
+
+#[test]
+fn a_panel_follows_the_same_respondents_and_records_attrition() {
+    let dir = TempDir::new().unwrap();
+    let out = survey(dir.path(), "p", &PANEL, &[]);
+    let long = Table::read(&out.join("panel.csv"));
+    let truth = Table::read(&out.join("panel_latent.csv"));
+    let attrition = Table::read(&out.join("attrition.csv"));
+    assert_eq!(
+        &long.header[..5],
+        ["wave", "week", "respondent", "customer", "firm"]
+    );
+    assert_eq!(long.rows.len(), truth.rows.len());
+    let interviewed = attrition.numbers("interviewed");
+    let lost = attrition.numbers("lost");
+    assert_eq!(interviewed[0], 500.0);
+    assert_eq!(attrition.numbers("week"), [156.0, 208.0, 260.0]);
+    let wave = long.numbers("wave");
+    let ids = long.numbers("respondent");
+    let customers = long.numbers("customer");
+    for w in 1..3 {
+        // Everyone interviewed at wave w + 1 was interviewed at wave w, in the same slot;
+        // the lost are exactly the others.
+        let at = |k: f64| -> Vec<(f64, f64)> {
+            (0..wave.len())
+                .filter(|&r| wave[r] == k)
+                .map(|r| (ids[r], customers[r]))
+                .collect()
+        };
+        let (before, after) = (at(w as f64), at(w as f64 + 1.0));
+        assert_eq!(after.len() as f64, interviewed[w]);
+        assert_eq!(before.len() as f64 - after.len() as f64, lost[w]);
+        assert!(after.iter().all(|member| before.contains(member)));
+        let gone: Vec<String> = before
+            .iter()
+            .filter(|m| !after.contains(m))
+            .map(|m| m.0.to_string())
+            .collect();
+        assert_eq!(attrition.text("lost_respondents")[w], gone.join(" "));
+    }
+    // Churn loses members between waves, as real panel attrition.
+    assert!(lost[1] > 0.0 && lost[2] > 0.0);
+    // Response styles are person traits: the same at every wave; carelessness is not.
+    let acquiescence = truth.numbers("acquiescence");
+    for r in 0..truth.rows.len() {
+        let first = (0..truth.rows.len()).find(|&q| ids[q] == ids[r]).unwrap();
+        assert_eq!(acquiescence[r], acquiescence[first]);
+    }
+    // Wave 1 is the cross-sectional survey of week 156.
+    let cross = survey(
+        dir.path(),
+        "c",
+        &["--respondents", "500", "--tick", "156"],
+        &[],
+    );
+    let cross = Table::read(&cross.join("survey.csv"));
+    for (r, row) in cross.rows.iter().enumerate() {
+        assert_eq!(&long.rows[r][2..], &row[..]);
+    }
+}
+
+#[test]
+fn a_panel_survey_recovers_the_models_causal_direction() {
+    // docs/ODD.md, "Panel surveys": participation drives later product engagement and
+    // experience value; experience value does not drive later participation.
+    let dir = TempDir::new().unwrap();
+    let out = survey(dir.path(), "p", &PANEL, &[]);
+    let (pe, ev, sv, pvc) = (0, 1, 2, 3);
+    // The truth behind the answers: the agents' latent scores.
+    let truth = panel_scores(&Table::read(&out.join("panel_latent.csv")), 3, false);
+    for w in 0..2 {
+        let (b, t) = cross_lagged(&truth, w);
+        eprintln!("truth, lag {}: betas {b:?}", w + 1);
+        for to in [pe, ev, sv] {
+            assert!(
+                b[to][pvc] > 0.0 && t[to][pvc] > 3.0,
+                "PVC -> {to}: {b:?} {t:?}"
+            );
+        }
+        for from in [ev, sv] {
+            assert!(b[pvc][from].abs() < 0.10, "{from} -> PVC: {b:?}");
+        }
+    }
+    // The survey answers (typical respondents, attrition): the direction is still recovered.
+    let answers = panel_scores(&Table::read(&out.join("panel.csv")), 3, true);
+    for w in 0..2 {
+        let (b, t) = cross_lagged(&answers, w);
+        eprintln!("answers, lag {}: betas {b:?}", w + 1);
+        assert!(
+            b[pe][pvc] > 0.0 && t[pe][pvc] > 1.96,
+            "PVC -> PE: {b:?} {t:?}"
+        );
+        for from in [ev, sv] {
+            assert!(
+                !(b[pvc][from] > 0.0 && t[pvc][from] > 1.96),
+                "{from} -> PVC: {b:?} {t:?}"
+            );
+        }
+    }
+}
+
+#[test]
+fn the_same_seed_gives_the_same_files_at_any_thread_count() {
+    let dir = TempDir::new().unwrap();
+    for (name, args) in [("cross", &MANY[..]), ("panel", &PANEL[..])] {
+        let one = survey(
+            dir.path(),
+            &format!("{name}1"),
+            args,
+            &[("RAYON_NUM_THREADS", "1")],
+        );
+        let two = survey(
+            dir.path(),
+            &format!("{name}2"),
+            args,
+            &[("RAYON_NUM_THREADS", "2")],
+        );
+        let files: &[&str] = if name == "cross" {
+            &["survey.csv", "latent.csv", "codebook.csv", "model.lav"]
+        } else {
+            &[
+                "panel.csv",
+                "panel_latent.csv",
+                "attrition.csv",
+                "codebook.csv",
+                "panel.lav",
+            ]
+        };
+        for file in files {
+            assert_eq!(sha256(&one.join(file)), sha256(&two.join(file)), "{file}");
+        }
+    }
+}
+
+#[test]
+fn invalid_respondent_settings_are_located_and_write_nothing() {
+    let dir = TempDir::new().unwrap();
+    let scenario = dir.path().join("s.toml");
+    let mut text = cocreate::scenario::BASELINE_TOML.to_owned();
+    text.push_str("\n[survey]\nmethod_share = 1.5\nmissing_construct = \"pvx\"\n");
+    std::fs::write(&scenario, &text).unwrap();
+    let line = text
+        .lines()
+        .position(|l| l.starts_with("method_share"))
+        .unwrap()
+        + 1;
+    let output = cocreate(
+        &[
+            "survey",
+            scenario.to_str().unwrap(),
+            "--out",
+            "o",
+            "--quiet",
+        ],
+        dir.path(),
+        &[],
+    );
+    assert_eq!(output.status.code(), Some(2));
+    let stderr = String::from_utf8_lossy(&output.stderr);
+    assert!(
+        stderr.contains(&format!(
+            "s.toml:{line}:16: survey.method_share: must be between 0 and 0.9, got 1.5"
+        )),
+        "{stderr}"
+    );
+    assert!(stderr.contains("did you mean \"PVC\""), "{stderr}");
+    for (args, expected) in [
+        (
+            vec!["--random", "0.7", "--straight-lining", "0.5"],
+            "--random 0.7: survey.random: straight_lining + random + patterned must be at most 1",
+        ),
+        (
+            vec!["--waves", "100,52"],
+            "--waves 100,52: survey.waves.1: waves must be increasing weeks",
+        ),
+        (
+            vec!["--waves", "52,300"],
+            "survey.waves.1: must be a week between 1",
+        ),
+        (vec!["--set", "survey.presett=\"clean\""], "did you mean"),
+    ] {
+        let mut all = vec!["survey", "--out", "o", "--quiet"];
+        all.extend(&args);
+        let output = cocreate(&all, dir.path(), &[]);
+        assert_eq!(output.status.code(), Some(2), "{args:?}");
+        let stderr = String::from_utf8_lossy(&output.stderr);
+        assert!(stderr.contains(expected), "{args:?}: {stderr}");
+    }
+    assert!(!dir.path().join("o").exists());
+}
