@@ -198,12 +198,12 @@ fn typical_respondents_show_every_behaviour_at_its_documented_rate() {
     let flags = latent.text("careless");
     let rows = answers.answers();
 
-    // Careless responding: shares of the documented 4% straight-lining, 5% random and 2%
+    // Careless responding: shares of the documented 3% straight-lining, 7% random and 1%
     // patterned (Meade & Craig 2012: 10-12% careless in all).
     for (kind, rate) in [
-        ("straight_lining", 0.04),
-        ("random", 0.05),
-        ("patterned", 0.02),
+        ("straight_lining", 0.03),
+        ("random", 0.07),
+        ("patterned", 0.01),
     ] {
         let share = kinds.iter().filter(|k| **k == kind).count() as f64 / n as f64;
         assert!(

@@ -86,9 +86,9 @@ impl Settings {
 
     /// Rates from the literature (docs/ODD.md, "Respondent behaviour", gives each source).
     pub const TYPICAL: Settings = Settings {
-        straight_lining: 0.04,
-        random: 0.05,
-        patterned: 0.02,
+        straight_lining: 0.03,
+        random: 0.07,
+        patterned: 0.01,
         acquiescence_sd: 0.30,
         extreme_sd: 0.25,
         midpoint_sd: 0.30,
