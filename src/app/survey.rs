@@ -31,6 +31,12 @@ pub fn survey(args: &SurveyArgs) -> Result<RunOutcome, AppError> {
     overrides.extend(behaviour_overrides(args));
     let scenario = &Scenario::load(&source, &overrides)?;
     if !scenario.survey_waves().is_empty() {
+        if let Some(tick) = args.tick {
+            return Err(AppError::Input(format!(
+                "--tick {tick}: the scenario's survey.waves make this a panel survey; give the \
+                 weeks as waves instead"
+            )));
+        }
         return panel(args, scenario, &source, started, clock);
     }
     let tick = args.tick.unwrap_or(scenario.ticks());

