@@ -19,9 +19,11 @@ dir <- args[1]
 extended <- "--extended" %in% args
 data <- read.csv(file.path(dir, "survey.csv"))
 model_lines <- readLines(file.path(dir, "model.lav"))
-# Skipped items (empty cells, under the `typical` respondent behaviour): full-information ML
-# keeps every respondent; complete data are fitted as before.
-sem_missing <- if (anyNA(data)) "ml" else "listwise"
+# Skipped items (empty cells, under the `typical` respondent behaviour): two-stage ML
+# (Savalei & Bentler 2009; EM moments, then ML) keeps every respondent and, unlike casewise
+# full-information ML, fits the 42-item extended model in seconds; complete data are fitted as
+# before.
+sem_missing <- if (anyNA(data)) "two.stage" else "listwise"
 
 fit_model <- function(lines, label) {
   # lavaan strips a comment only up to a newline: end the text with one.

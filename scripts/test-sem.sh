@@ -32,7 +32,7 @@ Rscript scripts/fit-sem.R "$TMP/survey" --extended
 
 # Respondent behaviour (issue 15): the surveys above and below use the default `typical` preset
 # (careless responding, response styles, common-method variance, skipped items; fit-sem.R then
-# uses full-information ML).
+# uses two-stage ML).
 # Panel survey (issue 15): the same 500 respondents at weeks 156, 208 and 260 under the default
 # `typical` respondent behaviour, with attrition; the cross-lagged panel model must recover the
 # model's causal direction (participation drives later product engagement; experience value
