@@ -29,3 +29,13 @@ trap 'rm -rf "$TMP"' EXIT
 
 "$BIN" survey scenarios/baseline.toml --respondents 500 --out "$TMP/survey"
 Rscript scripts/fit-sem.R "$TMP/survey" --extended
+
+# Respondent behaviour (issue 15): the surveys above and below use the default `typical` preset
+# (careless responding, response styles, common-method variance, skipped items; fit-sem.R then
+# uses two-stage ML).
+# Panel survey (issue 15): the same 500 respondents at weeks 156, 208 and 260 under the default
+# `typical` respondent behaviour, with attrition; the cross-lagged panel model must recover the
+# model's causal direction (participation drives later product engagement; experience value
+# does not drive later participation: docs/ODD.md, "Panel surveys").
+"$BIN" survey scenarios/baseline.toml --respondents 500 --waves 156,208,260 --out "$TMP/panel"
+Rscript scripts/fit-panel.R "$TMP/panel"

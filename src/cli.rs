@@ -162,8 +162,39 @@ pub struct SurveyArgs {
     #[arg(long, value_name = "N", default_value_t = 500, value_parser = clap::value_parser!(u32).range(1..))]
     pub respondents: u32,
     /// Week at which the survey is taken, 1..=ticks [default: the scenario's last tick].
-    #[arg(long, value_name = "T")]
+    #[arg(long, value_name = "T", conflicts_with = "waves")]
     pub tick: Option<u32>,
+    /// Panel survey: interview the same respondents at these weeks (increasing, e.g.
+    /// 156,208,260); those who churn between waves are lost (`survey.waves`).
+    #[arg(long, value_name = "W1,W2,...", value_delimiter = ',')]
+    pub waves: Vec<u32>,
+    /// Respondent behaviour: `clean` (idealised respondents) or `typical` (careless responding,
+    /// response styles, common-method variance, nonresponse at rates from the literature; the
+    /// default) (`survey.preset`).
+    #[arg(long, value_name = "NAME", value_parser = ["clean", "typical"])]
+    pub preset: Option<String>,
+    /// Share of straight-lining respondents, 0..=1 (`survey.straight_lining`).
+    #[arg(long, value_name = "SHARE")]
+    pub straight_lining: Option<f64>,
+    /// Share of respondents answering at random, 0..=1 (`survey.random`).
+    #[arg(long, value_name = "SHARE")]
+    pub random: Option<f64>,
+    /// Share of respondents answering in a zigzag pattern, 0..=1 (`survey.patterned`).
+    #[arg(long, value_name = "SHARE")]
+    pub patterned: Option<f64>,
+    /// Share of item variance due to a common-method factor, 0..=0.9 (`survey.method_share`).
+    #[arg(long, value_name = "SHARE")]
+    pub method_share: Option<f64>,
+    /// Probability of skipping an item completely at random (`survey.missing_mcar`).
+    #[arg(long, value_name = "P")]
+    pub missing_mcar: Option<f64>,
+    /// Further skip probability of a respondent with latent score 0 on `missing_construct`
+    /// (`survey.missing_mar`).
+    #[arg(long, value_name = "P")]
+    pub missing_mar: Option<f64>,
+    /// Word the third item of every construct in reverse (`survey.reverse_keyed`).
+    #[arg(long)]
+    pub reverse_keyed: bool,
     /// Output directory [default: output/<scenario name>/survey/].
     #[arg(long, value_name = "DIR")]
     pub out: Option<PathBuf>,

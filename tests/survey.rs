@@ -129,7 +129,13 @@ fn read(path: &Path) -> Vec<u8> {
 #[test]
 fn writes_answers_codebook_model_and_manifest() {
     let dir = TempDir::new().unwrap();
-    let out = small_survey(dir.path(), "s", &["--respondents", "300"], &[]);
+    // The plain measurement model; respondent behaviour is tested in tests/respondents.rs.
+    let out = small_survey(
+        dir.path(),
+        "s",
+        &["--respondents", "300", "--preset", "clean"],
+        &[],
+    );
     let survey = Table::read(&out.join("survey.csv"));
     let mut expected = vec!["respondent".to_owned(), "customer".into(), "firm".into()];
     for construct in CONSTRUCTS {
@@ -199,7 +205,7 @@ fn same_seed_gives_identical_files_whatever_the_thread_count() {
 #[test]
 fn items_are_reliable_and_constructs_relate_as_in_huang_and_suo() {
     let dir = TempDir::new().unwrap();
-    let out = small_survey(dir.path(), "s", &[], &[]);
+    let out = small_survey(dir.path(), "s", &["--preset", "clean"], &[]);
     let survey = Table::read(&out.join("survey.csv"));
     assert_eq!(survey.rows.len(), 500);
     for construct in CONSTRUCTS {

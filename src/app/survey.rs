@@ -2,7 +2,7 @@
 //! respondents and writes their answers, the true scores, a codebook and the lavaan model.
 
 use std::fmt::Write as _;
-use std::path::Path;
+use std::path::{Path, PathBuf};
 use std::time::{Instant, SystemTime};
 
 use serde_json::json;
@@ -11,10 +11,10 @@ use super::progress::{Bar, bar};
 use super::run::RunOutcome;
 use super::{AppError, check_output_dir, read_source, seed_override};
 use crate::cli::SurveyArgs;
-use crate::experiment;
+use crate::experiment::{self, FinalCustomers};
 use crate::output::{manifest, survey as files};
-use crate::scenario::Scenario;
-use crate::survey::{self, Construct, Survey, SurveyError, constructs};
+use crate::scenario::{Override, Scenario, Source};
+use crate::survey::{self, Construct, Settings, Survey, SurveyError, constructs};
 
 /// The replication whose customers are interviewed.
 const REPLICATION: u32 = 0;
@@ -28,7 +28,17 @@ pub fn survey(args: &SurveyArgs) -> Result<RunOutcome, AppError> {
     if let Some(seed) = args.seed {
         overrides.push(seed_override(seed)?);
     }
-    let scenario = Scenario::load(&source, &overrides)?;
+    overrides.extend(behaviour_overrides(args));
+    let scenario = &Scenario::load(&source, &overrides)?;
+    if !scenario.survey_waves().is_empty() {
+        if let Some(tick) = args.tick {
+            return Err(AppError::Input(format!(
+                "--tick {tick}: the scenario's survey.waves make this a panel survey; give the \
+                 weeks as waves instead"
+            )));
+        }
+        return panel(args, scenario, &source, started, clock);
+    }
     let tick = args.tick.unwrap_or(scenario.ticks());
     if tick == 0 || tick > scenario.ticks() {
         return Err(AppError::Input(format!(
@@ -36,44 +46,21 @@ pub fn survey(args: &SurveyArgs) -> Result<RunOutcome, AppError> {
             scenario.ticks()
         )));
     }
-    let respondents = args.respondents as usize;
-    if respondents == 0 {
-        return Err(AppError::Input(
-            "--respondents 0: at least one respondent is needed".into(),
-        ));
-    }
-    let capacity = scenario.model().population.capacity as usize;
-    if respondents > capacity {
-        return Err(AppError::Input(format!(
-            "--respondents {respondents}: more than the population's {capacity} customer slots"
-        )));
-    }
-    let out_dir = args
-        .out
-        .clone()
-        .unwrap_or_else(|| Path::new("output").join(scenario.name()).join("survey"));
-    check_output_dir(&out_dir)?;
-    super::memory::check(&scenario, 1, true, super::memory::available_bytes())
-        .map_err(AppError::Input)?;
+    let (respondents, out_dir) = prepare(args, scenario)?;
 
     let progress = Bar(bar(u64::from(tick), "weeks", args.quiet));
-    let (seed, customers) = experiment::customers_at_tick(&scenario, REPLICATION, tick, &progress);
+    let (seed, customers) = experiment::customers_at_tick(scenario, REPLICATION, tick, &progress);
     progress.0.finish_and_clear();
     // The incentive in effect at the survey week (events may have changed it).
-    let incentives: Vec<f32> = scenario
-        .schedule()
-        .at(tick)
-        .firms
-        .iter()
-        .map(|firm| firm.policy.incentive as f32)
-        .collect();
-    let result = survey::conduct(
+    let incentives = incentives(scenario, tick);
+    let result = survey::conduct_with(
         customers.slots(),
         customers.records(),
         &incentives,
         respondents,
         seed,
         tick,
+        scenario.survey_settings(),
     )
     .map_err(|error| match error {
         SurveyError::TooFewCustomers { requested, active } => AppError::Input(format!(
@@ -93,7 +80,7 @@ pub fn survey(args: &SurveyArgs) -> Result<RunOutcome, AppError> {
     files::write_latent(&path, &result, &names).map_err(AppError::write(&path))?;
     written.push(path);
     let path = out_dir.join("codebook.csv");
-    files::write_codebook(&path).map_err(AppError::write(&path))?;
+    files::write_codebook(&path, &result.questionnaire).map_err(AppError::write(&path))?;
     written.push(path);
     let path = out_dir.join("model.lav");
     files::write_model(&path).map_err(AppError::write(&path))?;
@@ -107,7 +94,7 @@ pub fn survey(args: &SurveyArgs) -> Result<RunOutcome, AppError> {
     let alphas = result.alphas();
     let record = manifest::RunRecord {
         command: "survey",
-        scenario: &scenario,
+        scenario,
         source: &source.name,
         replication_seeds: &[seed],
         started,
@@ -119,9 +106,10 @@ pub fn survey(args: &SurveyArgs) -> Result<RunOutcome, AppError> {
                 "tick": tick,
                 "respondents": respondents,
                 "active_customers": result.population,
-                "item_loadings": constructs::LOADINGS,
-                "item_offsets": constructs::OFFSETS,
+                "item_loadings": result.questionnaire.loading,
+                "item_offsets": result.questionnaire.offset,
                 "item_sd": constructs::ITEM_SD,
+                "respondent_behaviour": settings_json(&result.settings),
                 "cronbach_alpha": Construct::ALL
                     .iter()
                     .zip(alphas)
@@ -134,6 +122,237 @@ pub fn survey(args: &SurveyArgs) -> Result<RunOutcome, AppError> {
     written.push(path);
     Ok(RunOutcome {
         report: report(&result, tick),
+        out_dir,
+        files: written,
+    })
+}
+
+/// The overrides of the respondent-behaviour flags, each blamed on its flag in messages.
+fn behaviour_overrides(args: &SurveyArgs) -> Vec<Override> {
+    let mut out = Vec::new();
+    let mut push = |flag: &str, key: &str, value: toml::Value, shown: String| {
+        out.push(Override {
+            key: format!("survey.{key}"),
+            value,
+            raw: format!("--{flag} {shown}"),
+        });
+    };
+    if let Some(preset) = &args.preset {
+        push(
+            "preset",
+            "preset",
+            toml::Value::String(preset.clone()),
+            preset.clone(),
+        );
+    }
+    for (flag, key, value) in [
+        ("straight-lining", "straight_lining", args.straight_lining),
+        ("random", "random", args.random),
+        ("patterned", "patterned", args.patterned),
+        ("method-share", "method_share", args.method_share),
+        ("missing-mcar", "missing_mcar", args.missing_mcar),
+        ("missing-mar", "missing_mar", args.missing_mar),
+    ] {
+        if let Some(x) = value {
+            push(flag, key, toml::Value::Float(x), x.to_string());
+        }
+    }
+    if args.reverse_keyed {
+        out.push(Override {
+            key: "survey.reverse_keyed".to_owned(),
+            value: toml::Value::Boolean(true),
+            raw: "--reverse-keyed".to_owned(),
+        });
+    }
+    if !args.waves.is_empty() {
+        let shown: Vec<String> = args.waves.iter().map(u32::to_string).collect();
+        out.push(Override {
+            key: "survey.waves".to_owned(),
+            value: toml::Value::Array(
+                args.waves
+                    .iter()
+                    .map(|&w| toml::Value::Integer(i64::from(w)))
+                    .collect(),
+            ),
+            raw: format!("--waves {}", shown.join(",")),
+        });
+    }
+    out
+}
+
+/// Checks the number of respondents and the output directory.
+fn prepare(args: &SurveyArgs, scenario: &Scenario) -> Result<(usize, PathBuf), AppError> {
+    let respondents = args.respondents as usize;
+    if respondents == 0 {
+        return Err(AppError::Input(
+            "--respondents 0: at least one respondent is needed".into(),
+        ));
+    }
+    let capacity = scenario.model().population.capacity as usize;
+    if respondents > capacity {
+        return Err(AppError::Input(format!(
+            "--respondents {respondents}: more than the population's {capacity} customer slots"
+        )));
+    }
+    let out_dir = args
+        .out
+        .clone()
+        .unwrap_or_else(|| Path::new("output").join(scenario.name()).join("survey"));
+    check_output_dir(&out_dir)?;
+    super::memory::check(scenario, 1, true, super::memory::available_bytes())
+        .map_err(AppError::Input)?;
+    Ok((respondents, out_dir))
+}
+
+/// Every firm's incentive policy in effect at `tick` (events may have changed it).
+fn incentives(scenario: &Scenario, tick: u32) -> Vec<f32> {
+    scenario
+        .schedule()
+        .at(tick)
+        .firms
+        .iter()
+        .map(|firm| firm.policy.incentive as f32)
+        .collect()
+}
+
+/// The resolved respondent behaviour, for the manifest.
+fn settings_json(s: &Settings) -> serde_json::Value {
+    json!({
+        "clean": s.is_clean(),
+        "straight_lining": s.straight_lining,
+        "random": s.random,
+        "patterned": s.patterned,
+        "acquiescence_sd": s.acquiescence_sd,
+        "extreme_sd": s.extreme_sd,
+        "midpoint_sd": s.midpoint_sd,
+        "method_share": s.method_share,
+        "missing_mcar": s.missing_mcar,
+        "missing_mar": s.missing_mar,
+        "missing_construct": s.missing_construct.code(),
+        "loading_sd": s.loading_sd,
+        "intercept_sd": s.intercept_sd,
+        "reverse_keyed": s.reverse_keyed,
+    })
+}
+
+/// A panel survey (`--waves`): the first wave's respondents interviewed again at every later
+/// wave while they remain customers of their firm.
+fn panel(
+    args: &SurveyArgs,
+    scenario: &Scenario,
+    source: &Source,
+    started: SystemTime,
+    clock: Instant,
+) -> Result<RunOutcome, AppError> {
+    let (respondents, out_dir) = prepare(args, scenario)?;
+    let waves = scenario.survey_waves().to_vec();
+    let last = waves.last().copied().unwrap_or(1);
+    let progress = Bar(bar(u64::from(last), "weeks", args.quiet));
+    let settings = *scenario.survey_settings();
+    let seed = crate::model::rng::replication_seed(scenario.seed(), u64::from(REPLICATION));
+    let mut panel: Option<Result<survey::Panel, SurveyError>> = None;
+    let visited =
+        experiment::visit_ticks(scenario, REPLICATION, &waves, &progress, |week, slots| {
+            let incentives = incentives(scenario, week);
+            match &mut panel {
+                None => {
+                    let active = FinalCustomers::from_slots(slots.to_vec());
+                    panel = Some(survey::Panel::start(
+                        active.slots(),
+                        active.records(),
+                        &incentives,
+                        respondents,
+                        seed,
+                        week,
+                        &settings,
+                    ));
+                }
+                Some(Ok(p)) => p.follow(slots, &incentives, week),
+                Some(Err(_)) => {}
+            }
+        });
+    progress.0.finish_and_clear();
+    let panel = match panel {
+        Some(Ok(p)) => p,
+        Some(Err(SurveyError::TooFewCustomers { requested, active })) => {
+            return Err(AppError::Input(format!(
+                "--respondents {requested}: only {active} customers are active at week {}",
+                waves[0]
+            )));
+        }
+        Some(Err(other)) => return Err(AppError::Input(other.to_string())),
+        None => return Err(AppError::Input("--waves: no wave given".into())),
+    };
+    debug_assert_eq!(visited, seed);
+
+    std::fs::create_dir_all(&out_dir).map_err(AppError::write(&out_dir))?;
+    let names = scenario.firm_names();
+    let mut written = Vec::new();
+    let path = out_dir.join("panel.csv");
+    files::write_panel_responses(&path, &panel, &names).map_err(AppError::write(&path))?;
+    written.push(path);
+    let path = out_dir.join("panel_latent.csv");
+    files::write_panel_latent(&path, &panel, &names).map_err(AppError::write(&path))?;
+    written.push(path);
+    let path = out_dir.join("attrition.csv");
+    files::write_attrition(&path, &panel).map_err(AppError::write(&path))?;
+    written.push(path);
+    let path = out_dir.join("codebook.csv");
+    files::write_codebook(&path, &panel.questionnaire).map_err(AppError::write(&path))?;
+    written.push(path);
+    let path = out_dir.join("model.lav");
+    files::write_model(&path).map_err(AppError::write(&path))?;
+    written.push(path);
+    let path = out_dir.join("panel.lav");
+    files::write_panel_model(&path, waves.len()).map_err(AppError::write(&path))?;
+    written.push(path);
+
+    let path = out_dir.join("manifest.json");
+    let relative: Vec<String> = written
+        .iter()
+        .map(|f| f.strip_prefix(&out_dir).unwrap_or(f).display().to_string())
+        .collect();
+    let record = manifest::RunRecord {
+        command: "survey",
+        scenario,
+        source: &source.name,
+        replication_seeds: &[seed],
+        started,
+        wall_seconds: clock.elapsed().as_secs_f64(),
+        files: &relative,
+        extra: json!({
+            "survey": {
+                "replication": REPLICATION,
+                "waves": waves,
+                "respondents": respondents,
+                "interviewed": panel.waves.iter().map(|w| w.respondents.len()).collect::<Vec<_>>(),
+                "lost": panel.waves.iter().map(|w| w.lost.len()).collect::<Vec<_>>(),
+                "active_customers": panel.waves.iter().map(|w| w.population).collect::<Vec<_>>(),
+                "item_loadings": panel.questionnaire.loading,
+                "item_offsets": panel.questionnaire.offset,
+                "item_sd": constructs::ITEM_SD,
+                "respondent_behaviour": settings_json(&panel.settings),
+            }
+        }),
+    };
+    manifest::write_manifest(&path, &record).map_err(AppError::write(&path))?;
+    written.push(path);
+    let mut report = format!(
+        "panel of {respondents} respondents, waves at weeks {waves:?}\n\n{:<6} {:>6} {:>12} {:>6}\n",
+        "wave", "week", "interviewed", "lost"
+    );
+    for (w, wave) in panel.waves.iter().enumerate() {
+        let _ = writeln!(
+            report,
+            "{:<6} {:>6} {:>12} {:>6}",
+            w + 1,
+            wave.week,
+            wave.respondents.len(),
+            wave.lost.len()
+        );
+    }
+    Ok(RunOutcome {
+        report,
         out_dir,
         files: written,
     })

@@ -226,6 +226,28 @@ pub fn customers_at_tick(
     )
 }
 
+/// Runs replication `index` of `scenario` and shows `visit` every customer slot (vacant ones
+/// included) at each of `ticks` (increasing, at most the scenario's ticks). Returns the
+/// replication seed.
+pub fn visit_ticks(
+    scenario: &Scenario,
+    index: u32,
+    ticks: &[u32],
+    progress: &dyn Progress,
+    mut visit: impl FnMut(u32, &[Customer]),
+) -> u64 {
+    let (seed, mut simulation) = start(scenario, index);
+    let mut out = Vec::with_capacity(scenario.model().firms.len());
+    for &tick in ticks {
+        while simulation.tick() < tick.min(scenario.ticks()) {
+            simulation.step(&mut out);
+            progress.advance(1);
+        }
+        visit(simulation.tick(), simulation.customers());
+    }
+    seed
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

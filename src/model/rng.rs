@@ -32,6 +32,12 @@ pub enum Purpose {
     SurveySample = 16,
     /// Survey: the measurement error of a respondent's answers.
     SurveyError = 17,
+    /// Survey: the questionnaire's item loadings and intercepts.
+    SurveyItems = 18,
+    /// Survey: a respondent's response-style traits (kept across the waves of a panel).
+    SurveyPerson = 19,
+    /// Survey: one interview's careless responding, common-method factor and item nonresponse.
+    SurveyOccasion = 20,
 }
 
 /// SplitMix64 finaliser: a bijective 64-bit mix with good avalanche.

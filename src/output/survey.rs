@@ -6,8 +6,11 @@ use std::io;
 use std::path::Path;
 
 use super::csv::{number, write_table};
-use crate::survey::constructs::{ANCHORS, LOADINGS, OFFSETS};
-use crate::survey::{Construct, ITEMS, Survey, constructs};
+use crate::survey::constructs::ANCHORS;
+use crate::survey::respondents::{Careless, reversed_wording};
+use crate::survey::{
+    Construct, ITEMS, MISSING, Panel, Questionnaire, Respondent, Survey, constructs,
+};
 
 /// Leading columns of `survey.csv` and `latent.csv`, before the items or constructs.
 pub const ID_COLUMNS: [&str; 3] = ["respondent", "customer", "firm"];
@@ -35,51 +38,194 @@ fn id_cells(id: u32, slot: u32, firm: u8, firm_names: &[String]) -> Vec<String> 
     ]
 }
 
-/// `survey.csv`: one row per respondent, the 30 items as integers 1..=7.
+/// Columns of `latent.csv` after the constructs when respondent behaviour is on: the ground
+/// truth of what the behaviour did.
+pub const TRUTH_COLUMNS: [&str; 7] = [
+    "careless",
+    "careless_kind",
+    "acquiescence",
+    "extreme",
+    "midpoint",
+    "method_factor",
+    "removed",
+];
+
+/// Leading columns of the panel files, before the respondent's id columns.
+pub const WAVE_COLUMNS: [&str; 2] = ["wave", "week"];
+
+/// One row's answers: integers 1..=7, an empty cell for a skipped item.
+fn answer_cells(r: &Respondent) -> impl Iterator<Item = String> + '_ {
+    r.answers.iter().map(|&a| {
+        if a == MISSING {
+            String::new()
+        } else {
+            a.to_string()
+        }
+    })
+}
+
+/// One row's latent scores and, if `truth`, the ground truth of its behaviour.
+fn latent_cells(r: &Respondent, truth: bool, items: &[String]) -> Vec<String> {
+    let mut row: Vec<String> = r.latent.iter().map(|&x| number(x)).collect();
+    if truth {
+        let t = &r.truth;
+        let removed: Vec<&str> = t
+            .removed
+            .iter()
+            .zip(items)
+            .filter(|(gone, _)| **gone)
+            .map(|(_, name)| name.as_str())
+            .collect();
+        row.extend([
+            u8::from(t.careless != Careless::No).to_string(),
+            t.careless.label().to_owned(),
+            number(t.styles.acquiescence),
+            number(t.styles.extreme),
+            number(t.styles.midpoint),
+            number(t.method),
+            removed.join(" "),
+        ]);
+    }
+    row
+}
+
+/// `survey.csv`: one row per respondent, the 30 items as integers 1..=7 (empty if skipped).
 pub fn write_responses(path: &Path, survey: &Survey, firm_names: &[String]) -> io::Result<()> {
     let items = constructs::item_names();
     let mut header: Vec<&str> = ID_COLUMNS.to_vec();
     header.extend(items.iter().map(String::as_str));
     let rows = survey.respondents.iter().map(|r| {
         let mut row = id_cells(r.id, r.slot, r.firm, firm_names);
-        row.extend(r.answers.iter().map(u8::to_string));
+        row.extend(answer_cells(r));
         row
     });
     write_table(path, &header, rows)
 }
 
 /// `latent.csv`: one row per respondent, the true latent score in [0, 1] of every construct,
-/// so an estimate can be checked against the truth.
+/// so an estimate can be checked against the truth; with respondent behaviour on, also what
+/// the behaviour did ([`TRUTH_COLUMNS`]).
 pub fn write_latent(path: &Path, survey: &Survey, firm_names: &[String]) -> io::Result<()> {
+    let truth = !survey.settings.is_clean();
+    let items = constructs::item_names();
     let mut header: Vec<&str> = ID_COLUMNS.to_vec();
     header.extend(Construct::ALL.iter().map(|c| c.code()));
+    if truth {
+        header.extend(TRUTH_COLUMNS);
+    }
     let rows = survey.respondents.iter().map(|r| {
         let mut row = id_cells(r.id, r.slot, r.firm, firm_names);
-        row.extend(r.latent.iter().map(|&x| number(x)));
+        row.extend(latent_cells(r, truth, &items));
         row
     });
     write_table(path, &header, rows)
 }
 
-/// `codebook.csv`: one row per item.
-pub fn write_codebook(path: &Path) -> io::Result<()> {
+/// `panel.csv`: one row per (wave, interviewed member), long format.
+pub fn write_panel_responses(path: &Path, panel: &Panel, firm_names: &[String]) -> io::Result<()> {
+    let items = constructs::item_names();
+    let mut header: Vec<&str> = WAVE_COLUMNS.to_vec();
+    header.extend(ID_COLUMNS);
+    header.extend(items.iter().map(String::as_str));
+    let rows = panel.waves.iter().enumerate().flat_map(|(w, wave)| {
+        wave.respondents.iter().map(move |r| {
+            let mut row = vec![(w + 1).to_string(), wave.week.to_string()];
+            row.extend(id_cells(r.id, r.slot, r.firm, firm_names));
+            row.extend(answer_cells(r));
+            row
+        })
+    });
+    write_table(path, &header, rows)
+}
+
+/// `panel_latent.csv`: the true latent scores (and behaviour) behind `panel.csv`, row by row.
+pub fn write_panel_latent(path: &Path, panel: &Panel, firm_names: &[String]) -> io::Result<()> {
+    let truth = !panel.settings.is_clean();
+    let items = constructs::item_names();
+    let mut header: Vec<&str> = WAVE_COLUMNS.to_vec();
+    header.extend(ID_COLUMNS);
+    header.extend(Construct::ALL.iter().map(|c| c.code()));
+    if truth {
+        header.extend(TRUTH_COLUMNS);
+    }
+    let items = &items;
+    let rows = panel.waves.iter().enumerate().flat_map(|(w, wave)| {
+        wave.respondents.iter().map(move |r| {
+            let mut row = vec![(w + 1).to_string(), wave.week.to_string()];
+            row.extend(id_cells(r.id, r.slot, r.firm, firm_names));
+            row.extend(latent_cells(r, truth, items));
+            row
+        })
+    });
+    write_table(path, &header, rows)
+}
+
+/// Columns of `attrition.csv`.
+pub const ATTRITION_COLUMNS: [&str; 6] = [
+    "wave",
+    "week",
+    "active_customers",
+    "interviewed",
+    "lost",
+    "lost_respondents",
+];
+
+/// `attrition.csv`: per wave, how many members were interviewed and which were lost since the
+/// previous wave (churned or moved to another firm).
+pub fn write_attrition(path: &Path, panel: &Panel) -> io::Result<()> {
+    let rows = panel.waves.iter().enumerate().map(|(w, wave)| {
+        vec![
+            (w + 1).to_string(),
+            wave.week.to_string(),
+            wave.population.to_string(),
+            wave.respondents.len().to_string(),
+            wave.lost.len().to_string(),
+            wave.lost
+                .iter()
+                .map(u32::to_string)
+                .collect::<Vec<_>>()
+                .join(" "),
+        ]
+    });
+    write_table(path, &ATTRITION_COLUMNS, rows)
+}
+
+/// `codebook.csv`: one row per item, with the questionnaire's loadings and intercept offsets;
+/// a `keyed` column (`+` or `-`, reverse-keyed) when some items are reverse-keyed.
+pub fn write_codebook(path: &Path, questionnaire: &Questionnaire) -> io::Result<()> {
+    let keyed = questionnaire.reversed.iter().any(|r| *r);
+    let mut header = CODEBOOK_COLUMNS.to_vec();
+    if keyed {
+        header.push("keyed");
+    }
     let rows = Construct::ALL.iter().flat_map(|&construct| {
         let names = construct.item_names();
         let wording = construct.wording();
+        let reversed_wording = reversed_wording(construct);
         (0..ITEMS).map(move |j| {
-            vec![
+            let i = construct.index() * ITEMS + j;
+            let reversed = questionnaire.reversed[i];
+            let mut row = vec![
                 names[j].clone(),
                 construct.code().to_owned(),
                 construct.name().to_owned(),
-                wording[j].to_owned(),
+                if reversed {
+                    reversed_wording.to_owned()
+                } else {
+                    wording[j].to_owned()
+                },
                 ANCHORS.to_owned(),
                 construct.measures().to_owned(),
-                number(LOADINGS[j]),
-                number(OFFSETS[j]),
-            ]
+                number(questionnaire.loading[i]),
+                number(questionnaire.offset[i]),
+            ];
+            if keyed {
+                row.push(if reversed { "-" } else { "+" }.to_owned());
+            }
+            row
         })
     });
-    write_table(path, &CODEBOOK_COLUMNS, rows)
+    write_table(path, &header, rows)
 }
 
 /// Prefix of the optional extension's lines in `model.lav`: a comment to lavaan; remove the
@@ -151,6 +297,62 @@ PVC ~ FV + EV + SV
     )
 }
 
+/// Constructs of the cross-lagged panel model.
+pub const PANEL_CONSTRUCTS: [Construct; 4] = [
+    Construct::ProductEngagement,
+    Construct::Emotional,
+    Construct::Social,
+    Construct::Participation,
+];
+
+/// The cross-lagged panel model of PE, EV, SV and PVC over `waves` waves, in lavaan syntax, on
+/// composite scores `PE_1`, `EV_1`, … (the mean of a construct's answered items at a wave,
+/// reverse-keyed items recoded; `scripts/fit-panel.R` computes them from `panel.csv`).
+pub fn panel_model(waves: usize) -> String {
+    let codes: Vec<&str> = PANEL_CONSTRUCTS.iter().map(|c| c.code()).collect();
+    let mut text = String::from(
+        "\
+# Cross-lagged panel model of product engagement (PE), emotional and social experience value
+# (EV, SV) and participation in value co-creation (PVC), written by `cocreate survey --waves`.
+# Variables are composite scores X_w: the mean of construct X's answered items at wave w
+# (reverse-keyed items recoded as 8 - answer), one row per respondent (wide format).
+# Every construct at wave w + 1 is regressed on all four at wave w (autoregressive and
+# cross-lagged paths); residuals covary within a wave. Fit with missing = \"ml\" so that
+# respondents lost to attrition keep their earlier waves (scripts/fit-panel.R).
+",
+    );
+    for w in 1..waves {
+        text.push_str(&format!("\n# wave {} on wave {w}\n", w + 1));
+        let previous: Vec<String> = codes.iter().map(|c| format!("{c}_{w}")).collect();
+        for c in &codes {
+            text.push_str(&format!(
+                "{:<6} ~ {}\n",
+                format!("{c}_{}", w + 1),
+                previous.join(" + ")
+            ));
+        }
+        for (k, c) in codes.iter().enumerate() {
+            if k + 1 < codes.len() {
+                let rest: Vec<String> = codes[k + 1..]
+                    .iter()
+                    .map(|d| format!("{d}_{}", w + 1))
+                    .collect();
+                text.push_str(&format!(
+                    "{:<6} ~~ {}\n",
+                    format!("{c}_{}", w + 1),
+                    rest.join(" + ")
+                ));
+            }
+        }
+    }
+    text
+}
+
+/// Writes `panel.lav`.
+pub fn write_panel_model(path: &Path, waves: usize) -> io::Result<()> {
+    super::atomic::write_bytes_atomic(path, panel_model(waves).as_bytes())
+}
+
 /// Writes `model.lav`.
 pub fn write_model(path: &Path) -> io::Result<()> {
     super::atomic::write_bytes_atomic(path, lavaan_model().as_bytes())
@@ -182,7 +384,8 @@ mod tests {
     fn the_codebook_has_one_row_per_item() {
         let dir = tempfile::tempdir().unwrap();
         let path = dir.path().join("codebook.csv");
-        write_codebook(&path).unwrap();
+        let q = Questionnaire::new(&crate::survey::Settings::CLEAN, 1);
+        write_codebook(&path, &q).unwrap();
         let text = std::fs::read_to_string(&path).unwrap();
         let mut reader = ::csv::Reader::from_reader(text.as_bytes());
         assert_eq!(

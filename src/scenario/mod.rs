@@ -12,6 +12,7 @@ pub mod diagnostics;
 pub mod events;
 pub mod fuzz;
 pub mod overrides;
+pub mod survey;
 
 use serde::{Deserialize, Serialize};
 
@@ -20,6 +21,7 @@ use crate::model::{Change, Config, Schedule, ValidConfig};
 pub use design::{Design, DesignKind, ExperimentSpec, Point, SensitivityLayout, morris_delta};
 pub use events::{EventMark, EventSpec};
 pub use overrides::{Override, OverrideError};
+pub use survey::{Preset, SurveySpec};
 
 /// The built-in baseline scenario, identical to `scenarios/baseline.toml`.
 pub const BASELINE_TOML: &str = include_str!("../../scenarios/baseline.toml");
@@ -56,6 +58,9 @@ pub struct ScenarioFile {
     /// The experiment design run by `cocreate sweep` (ignored by `run`).
     #[serde(skip_serializing_if = "Option::is_none")]
     pub experiment: Option<ExperimentSpec>,
+    /// Respondent behaviour and panel waves of `cocreate survey` (ignored by other commands).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub survey: Option<SurveySpec>,
 }
 
 impl Default for ScenarioFile {
@@ -74,6 +79,7 @@ impl Default for ScenarioFile {
             firms: vec![Firm::default()],
             events: Vec::new(),
             experiment: None,
+            survey: None,
         }
     }
 }
@@ -128,6 +134,8 @@ pub struct Scenario {
     /// The model's configuration at tick 0 and its changes by `[[events]]`.
     schedule: Schedule,
     design: Option<Design>,
+    /// Resolved `[survey]` respondent behaviour.
+    survey: crate::survey::Settings,
 }
 
 impl Scenario {
@@ -162,11 +170,23 @@ impl Scenario {
                 }
             }
         };
+        let survey = file
+            .survey
+            .clone()
+            .unwrap_or_default()
+            .resolve(file.ticks)
+            .unwrap_or_else(|issues| {
+                for (path, message) in issues {
+                    lines.push(locate(source, overrides, &path, &message));
+                }
+                crate::survey::Settings::CLEAN
+            });
         match schedule {
             Some(schedule) if lines.is_empty() => Ok(Scenario {
                 file,
                 schedule,
                 design,
+                survey,
             }),
             _ => Err(ScenarioError { lines }),
         }
@@ -228,6 +248,19 @@ impl Scenario {
     /// The scenario's events as charts mark them, in file order.
     pub fn event_marks(&self) -> Vec<EventMark> {
         events::marks(&self.file.events)
+    }
+
+    /// Respondent behaviour of `cocreate survey` (`[survey]`; the `typical` preset without it).
+    pub fn survey_settings(&self) -> &crate::survey::Settings {
+        &self.survey
+    }
+
+    /// Weeks of the panel survey's waves (`survey.waves`; empty: cross-sectional).
+    pub fn survey_waves(&self) -> &[u32] {
+        self.file
+            .survey
+            .as_ref()
+            .map_or(&[], |s| s.waves.as_slice())
     }
 
     pub fn firm_names(&self) -> Vec<String> {

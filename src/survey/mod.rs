@@ -20,15 +20,14 @@
 //! different weeks (waves) have independent errors.
 
 pub mod constructs;
+pub mod respondents;
 
 use rand_distr::{Distribution, StandardNormal};
 
 use crate::model::agents::Customer;
 use crate::model::rng::{self, Purpose};
 pub use constructs::{CONSTRUCTS, Construct, ITEMS};
-
-/// Number of item columns.
-pub const ITEM_COUNT: usize = CONSTRUCTS * ITEMS;
+pub use respondents::{ITEM_COUNT, MISSING, Questionnaire, Settings, Styles, Truth};
 
 /// Invalid survey requests.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
@@ -89,8 +88,11 @@ pub struct Respondent {
     pub firm: u8,
     /// Latent scores in [0, 1], in [`Construct::ALL`] order.
     pub latent: [f64; CONSTRUCTS],
-    /// Answers 1..=7, construct by construct, three items each (`pe1, pe2, pe3, ii1, ...`).
+    /// Answers 1..=7 ([`MISSING`] if skipped), construct by construct, three items each
+    /// (`pe1, pe2, pe3, ii1, ...`).
     pub answers: [u8; ITEM_COUNT],
+    /// What the respondent's behaviour did to the answers.
+    pub truth: Truth,
 }
 
 /// A conducted survey.
@@ -100,6 +102,9 @@ pub struct Survey {
     pub norms: Norms,
     /// Customers active at the survey tick (the sampling frame).
     pub population: usize,
+    /// Respondent behaviour.
+    pub settings: Settings,
+    pub questionnaire: Questionnaire,
 }
 
 /// The answers of a respondent with latent scores `latent`, given the population `norms` and a
@@ -158,8 +163,8 @@ pub fn sample(frame: usize, n: usize, rng: &mut rng::Stream) -> Result<Vec<usize
 }
 
 /// Interviews `n` of the active customers (`slots` and `records` in slot order, as
-/// `experiment::FinalCustomers` holds them) of the replication with seed `seed`.
-/// `incentives[f]` is firm f's incentive policy.
+/// `experiment::FinalCustomers` holds them) of the replication with seed `seed`, as idealised
+/// respondents ([`Settings::CLEAN`]). `incentives[f]` is firm f's incentive policy.
 pub fn conduct(
     slots: &[u32],
     records: &[Customer],
@@ -168,36 +173,60 @@ pub fn conduct(
     seed: u64,
     tick: u32,
 ) -> Result<Survey, SurveyError> {
-    if slots.len() != records.len() {
-        return Err(SurveyError::Mismatch {
-            slots: slots.len(),
-            records: records.len(),
-        });
-    }
+    conduct_with(slots, records, incentives, n, seed, tick, &Settings::CLEAN)
+}
+
+/// Latent scores of every record and their population norms.
+fn scores_and_norms(records: &[Customer], incentives: &[f32]) -> (Vec<[f64; CONSTRUCTS]>, Norms) {
     let incentive = |c: &Customer| incentives.get(c.firm as usize).copied().unwrap_or(0.0);
     let scores: Vec<[f64; CONSTRUCTS]> = records
         .iter()
         .map(|c| constructs::latents(c, incentive(c)))
         .collect();
     let norms = Norms::of(&scores);
+    (scores, norms)
+}
+
+/// [`conduct`] with respondent behaviour `settings`.
+pub fn conduct_with(
+    slots: &[u32],
+    records: &[Customer],
+    incentives: &[f32],
+    n: usize,
+    seed: u64,
+    tick: u32,
+    settings: &Settings,
+) -> Result<Survey, SurveyError> {
+    if slots.len() != records.len() {
+        return Err(SurveyError::Mismatch {
+            slots: slots.len(),
+            records: records.len(),
+        });
+    }
+    let (scores, norms) = scores_and_norms(records, incentives);
     let mut picker = rng::stream(seed, Purpose::SurveySample, 0, 0);
     let chosen = sample(records.len(), n, &mut picker)?;
+    let questionnaire = Questionnaire::new(settings, seed);
+    let occasion = respondents::Occasion {
+        settings,
+        questionnaire: &questionnaire,
+        norms: &norms,
+        seed,
+        week: tick,
+    };
     let respondents = chosen
         .iter()
         .enumerate()
         .map(|(k, &i)| {
-            let mut errors = rng::stream(
-                seed,
-                Purpose::SurveyError,
-                u64::from(tick),
-                u64::from(slots[i]),
-            );
+            let styles = Styles::draw(settings, seed, tick, slots[i]);
+            let (answers, truth) = occasion.answer(slots[i], &scores[i], &styles);
             Respondent {
                 id: k as u32 + 1,
                 slot: slots[i],
                 firm: records[i].firm,
                 latent: scores[i],
-                answers: answers(&scores[i], &norms, &mut errors),
+                answers,
+                truth,
             }
         })
         .collect();
@@ -205,7 +234,131 @@ pub fn conduct(
         respondents,
         norms,
         population: records.len(),
+        settings: *settings,
+        questionnaire,
     })
+}
+
+/// One wave of a panel survey.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Wave {
+    /// Week of the interviews.
+    pub week: u32,
+    /// Customers active that week.
+    pub population: usize,
+    /// The panel members still customers of their firm, interviewed (ids as in wave 1).
+    pub respondents: Vec<Respondent>,
+    /// Ids of the members lost since the previous wave (churned, or moved to another firm).
+    pub lost: Vec<u32>,
+}
+
+/// A panel survey: the respondents of the first wave interviewed again at later weeks, as long
+/// as they remain customers of the same firm. All waves are scored against the first wave's
+/// population norms, so change over time shows in the answers.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Panel {
+    pub settings: Settings,
+    pub questionnaire: Questionnaire,
+    pub norms: Norms,
+    pub seed: u64,
+    pub waves: Vec<Wave>,
+    /// Per member (index id − 1): slot, firm, week of wave 1 and tenure then.
+    members: Vec<(u32, u8, u32, u32)>,
+    /// Members still in the panel.
+    present: Vec<bool>,
+}
+
+impl Panel {
+    /// Starts a panel with its first wave: a cross-sectional survey (same answers as
+    /// [`conduct_with`] gives for that week).
+    pub fn start(
+        slots: &[u32],
+        records: &[Customer],
+        incentives: &[f32],
+        n: usize,
+        seed: u64,
+        week: u32,
+        settings: &Settings,
+    ) -> Result<Panel, SurveyError> {
+        let first = conduct_with(slots, records, incentives, n, seed, week, settings)?;
+        let members = first
+            .respondents
+            .iter()
+            .map(|r| {
+                let i = slots.binary_search(&r.slot).unwrap_or(0);
+                (r.slot, r.firm, week, records[i].tenure)
+            })
+            .collect::<Vec<_>>();
+        let present = vec![true; members.len()];
+        Ok(Panel {
+            settings: first.settings,
+            questionnaire: first.questionnaire,
+            norms: first.norms,
+            seed,
+            waves: vec![Wave {
+                week,
+                population: first.population,
+                respondents: first.respondents,
+                lost: Vec::new(),
+            }],
+            members,
+            present,
+        })
+    }
+
+    /// Interviews the remaining members at `week` (after the previous wave's), given every
+    /// customer slot of the simulation then (`customers[slot]`, vacant slots included).
+    pub fn follow(&mut self, customers: &[Customer], incentives: &[f32], week: u32) {
+        let incentive = |c: &Customer| incentives.get(c.firm as usize).copied().unwrap_or(0.0);
+        let occasion = respondents::Occasion {
+            settings: &self.settings,
+            questionnaire: &self.questionnaire,
+            norms: &self.norms,
+            seed: self.seed,
+            week,
+        };
+        let mut respondents = Vec::new();
+        let mut lost = Vec::new();
+        for (k, &(slot, firm, first_week, tenure)) in self.members.iter().enumerate() {
+            if !self.present[k] {
+                continue;
+            }
+            let id = k as u32 + 1;
+            // The same person, still with the same firm: the relationship has aged by exactly
+            // the weeks since wave 1 (a new customer in the slot, or a switch, restarts it).
+            let same = customers.get(slot as usize).filter(|c| {
+                c.is_active()
+                    && c.firm == firm
+                    && c.tenure == tenure.saturating_add(week.saturating_sub(first_week))
+            });
+            match same {
+                None => {
+                    self.present[k] = false;
+                    lost.push(id);
+                }
+                Some(c) => {
+                    let latent = constructs::latents(c, incentive(c));
+                    let styles = Styles::draw(&self.settings, self.seed, first_week, slot);
+                    let (answers, truth) = occasion.answer(slot, &latent, &styles);
+                    respondents.push(Respondent {
+                        id,
+                        slot,
+                        firm,
+                        latent,
+                        answers,
+                        truth,
+                    });
+                }
+            }
+        }
+        let population = customers.iter().filter(|c| c.is_active()).count();
+        self.waves.push(Wave {
+            week,
+            population,
+            respondents,
+            lost,
+        });
+    }
 }
 
 /// Cronbach's alpha of `items` (each a column of answers of the same respondents):
@@ -230,14 +383,24 @@ pub fn cronbach_alpha(items: &[Vec<f64>]) -> f64 {
 }
 
 impl Survey {
-    /// Cronbach's alpha of each construct's three items over the respondents.
+    /// Answer to item `i`, reverse-keyed items recoded (8 − answer).
+    fn scored(&self, r: &Respondent, i: usize) -> f64 {
+        let a = f64::from(r.answers[i]);
+        if self.questionnaire.reversed[i] {
+            8.0 - a
+        } else {
+            a
+        }
+    }
+
+    /// Cronbach's alpha of each construct's three items (reverse-keyed ones recoded) over the
+    /// respondents who answered all three.
     pub fn alphas(&self) -> [f64; CONSTRUCTS] {
         std::array::from_fn(|c| {
             let items: Vec<Vec<f64>> = (0..ITEMS)
                 .map(|j| {
-                    self.respondents
-                        .iter()
-                        .map(|r| f64::from(r.answers[c * ITEMS + j]))
+                    self.complete(c)
+                        .map(|r| self.scored(r, c * ITEMS + j))
                         .collect()
                 })
                 .collect();
@@ -245,16 +408,21 @@ impl Survey {
         })
     }
 
-    /// Mean answer of each construct's items over the respondents.
+    /// Respondents who answered every item of construct `c`.
+    fn complete(&self, c: usize) -> impl Iterator<Item = &Respondent> + '_ {
+        self.respondents
+            .iter()
+            .filter(move |r| !r.answers[c * ITEMS..(c + 1) * ITEMS].contains(&MISSING))
+    }
+
+    /// Mean answer of each construct's items over the respondents who answered all of them.
     pub fn item_means(&self) -> [f64; CONSTRUCTS] {
-        let n = self.respondents.len().max(1) as f64;
         std::array::from_fn(|c| {
-            self.respondents
-                .iter()
+            let n = self.complete(c).count().max(1) as f64;
+            self.complete(c)
                 .map(|r| {
-                    r.answers[c * ITEMS..(c + 1) * ITEMS]
-                        .iter()
-                        .map(|&a| f64::from(a))
+                    (c * ITEMS..(c + 1) * ITEMS)
+                        .map(|i| self.scored(r, i))
                         .sum::<f64>()
                         / ITEMS as f64
                 })
