@@ -289,4 +289,22 @@ fn oversized_or_malformed_sensitivity_designs_are_refused() {
         assert!(stderr.contains(expected), "{name}: {stderr}");
         assert!(!out.exists(), "{name}: nothing may be written");
     }
+    // 12 points x 100,000 replications: more runs than a sweep may have.
+    let path = scenario(dir.path(), "many", "design = \"morris\"\ntrajectories = 3");
+    let out = dir.path().join("many");
+    let output = cocreate(&[
+        "sweep",
+        path.to_str().unwrap(),
+        "--out",
+        out.to_str().unwrap(),
+        "--set",
+        "replications=100000",
+    ]);
+    assert_eq!(output.status.code(), Some(2));
+    let stderr = String::from_utf8_lossy(&output.stderr);
+    assert!(
+        stderr.contains("1200000 runs") && stderr.contains("limit"),
+        "{stderr}"
+    );
+    assert!(!out.exists(), "nothing may be written");
 }

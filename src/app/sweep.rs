@@ -73,6 +73,14 @@ pub fn sweep(args: &SweepArgs) -> Result<SweepOutcome, AppError> {
     for point in &plan.points {
         super::memory::check(point, threads, false, available).map_err(AppError::Input)?;
     }
+    // Estimated and checked before anything is written.
+    let shard = args.shard.unwrap_or(Shard::ALL);
+    let runs = plan.runs(shard);
+    let work =
+        super::estimate::estimate(&plan, &runs, threads as usize).map_err(AppError::Input)?;
+    if !args.quiet {
+        eprintln!("{}", super::estimate::describe(&work, threads as usize));
+    }
     let out_dir = args
         .out
         .clone()
@@ -86,14 +94,7 @@ pub fn sweep(args: &SweepArgs) -> Result<SweepOutcome, AppError> {
     )
     .map_err(AppError::write(&scenario_path))?;
 
-    let shard = args.shard.unwrap_or(Shard::ALL);
     sweep::remove_stale_temporaries(&out_dir, shard);
-    let runs = plan.runs(shard);
-    let work =
-        super::estimate::estimate(&plan, &runs, threads as usize).map_err(AppError::Input)?;
-    if !args.quiet {
-        eprintln!("{}", super::estimate::describe(&work, threads as usize));
-    }
     let progress = Bar(bar(runs.len() as u64, "runs", args.quiet));
     let executed = sweep::execute(&out_dir, &plan, &runs, args.resume, &progress, stop_flag())
         .map_err(|error| match AppError::from(error) {
