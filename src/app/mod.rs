@@ -4,12 +4,14 @@
 
 mod check;
 mod memory;
+pub mod outdir;
 mod progress;
 mod run;
 mod slurm;
 mod survey;
 mod sweep;
 mod validate;
+mod verify;
 
 use std::path::{Path, PathBuf};
 
@@ -19,6 +21,7 @@ pub use slurm::{SlurmOutcome, slurm};
 pub use survey::survey;
 pub use sweep::{SweepOutcome, merge, sweep};
 pub use validate::{ValidateOutcome, validate};
+pub use verify::verify;
 
 use crate::output::charts::ChartError;
 use crate::scenario::{Override, ScenarioError, Source};
@@ -80,13 +83,33 @@ impl AppError {
     }
 }
 
+/// Largest scenario file read (a scenario is a few KB; this stops `/dev/zero` and the like).
+pub const MAX_SCENARIO_BYTES: u64 = 16 << 20;
+
 /// Reads a scenario file, or the built-in baseline when no path is given.
 pub fn read_source(path: Option<&Path>) -> Result<Source, AppError> {
     match path {
         None => Ok(Source::baseline()),
         Some(path) => {
-            let text = std::fs::read_to_string(path).map_err(|error| {
-                AppError::Input(format!("cannot read scenario {}: {error}", path.display()))
+            if path.is_dir() {
+                return Err(AppError::Input(format!(
+                    "cannot read scenario {}: it is a directory",
+                    path.display()
+                )));
+            }
+            let text = outdir::read_bounded(path, MAX_SCENARIO_BYTES).map_err(|error| {
+                AppError::Input(format!(
+                    "cannot read scenario {}: {}",
+                    path.display(),
+                    if error.kind() == std::io::ErrorKind::Other {
+                        format!(
+                            "larger than {} MB; a scenario file is a few KB of TOML",
+                            MAX_SCENARIO_BYTES >> 20
+                        )
+                    } else {
+                        error.to_string()
+                    }
+                ))
             })?;
             Ok(Source {
                 name: path.display().to_string(),

@@ -186,6 +186,19 @@ impl Scenario {
         Scenario::load(&source, overrides)
     }
 
+    /// The resolved scenario without its `[experiment]` table, as the source of design points
+    /// ([`Scenario::with_overrides`] on it rebuilds a point without expanding the design again,
+    /// so a point costs the same whatever the size of the design).
+    pub fn point_source(&self, name: &str) -> Source {
+        let mut file = self.file.clone();
+        file.experiment = None;
+        Source {
+            name: name.to_owned(),
+            text: toml::to_string(&file)
+                .unwrap_or_else(|error| format!("# cannot print: {error}\n")),
+        }
+    }
+
     /// The expanded experiment design, if the scenario has an `[experiment]` table.
     pub fn design(&self) -> Option<&Design> {
         self.design.as_ref()
