@@ -201,7 +201,9 @@ fn main() {
                     .cloned()
                     .or_else(|| payload.downcast_ref::<&str>().map(|s| (*s).to_owned()))
                     .unwrap_or_default();
-                messages.insert(message.clone()).then_some(format!("panic: {message}"))
+                messages
+                    .insert(message.clone())
+                    .then_some(format!("panic: {message}"))
             }
             Ok(_) if took > Duration::from_secs(10) => {
                 slow += 1;

@@ -50,7 +50,10 @@ pub fn exercise_design(data: &[u8]) -> u32 {
         return 2;
     };
     for index in [0, points - 1] {
-        assert!(plan.point(index).is_ok(), "a planned point does not rebuild");
+        assert!(
+            plan.point(index).is_ok(),
+            "a planned point does not rebuild"
+        );
     }
     assert!(plan.point(points).is_err());
     3

@@ -38,6 +38,7 @@ pub fn run(args: &RunArgs) -> Result<RunOutcome, AppError> {
         overrides.push(flag_override("ticks", "ticks", i64::from(ticks)));
     }
     let scenario = Scenario::load(&source, &overrides)?;
+    super::warn(&scenario);
     let out_dir = args
         .out
         .clone()

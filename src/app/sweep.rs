@@ -65,6 +65,7 @@ pub fn sweep(args: &SweepArgs) -> Result<SweepOutcome, AppError> {
     let started = SystemTime::now();
     let clock = Instant::now();
     let (source, scenario) = sweep_input(args)?;
+    super::warn(&scenario);
     let out_dir = args
         .out
         .clone()
@@ -74,8 +75,15 @@ pub fn sweep(args: &SweepArgs) -> Result<SweepOutcome, AppError> {
     if Kind::of(&out_dir) == Some(Kind::Run) {
         outdir::check_kind(&out_dir, Kind::Sweep)?;
     }
+    let design = scenario.design().cloned();
     let plan = Plan::weighed(scenario, &|point| {
         super::memory::replication_bytes(point, false)
+    })
+    .map_err(|error| match error {
+        SweepError::Scenario(error) => {
+            AppError::Scenario(locate_in_design(error, &source, design.as_ref()))
+        }
+        other => AppError::from(other),
     })?;
     // The largest design point decides, `threads` runs at a time.
     let threads = rayon::current_num_threads() as u64;
@@ -150,6 +158,60 @@ pub fn sweep(args: &SweepArgs) -> Result<SweepOutcome, AppError> {
         out_dir,
         files,
     })
+}
+
+/// Points a design point's error at the factor (or variant) in the scenario file that made
+/// it, with line and column, instead of at a `--set` the user never typed.
+fn locate_in_design(
+    error: crate::scenario::ScenarioError,
+    source: &Source,
+    design: Option<&crate::scenario::Design>,
+) -> crate::scenario::ScenarioError {
+    let Some(design) = design else {
+        return error;
+    };
+    let spec: Option<toml::Table> = toml::from_str(&source.text).ok();
+    let variants = spec
+        .as_ref()
+        .and_then(|t| t.get("experiment"))
+        .and_then(|e| e.get("variants"))
+        .and_then(toml::Value::as_array);
+    let lines = error
+        .lines
+        .into_iter()
+        .map(|line| {
+            let Some(rest) = line.strip_prefix("--set ") else {
+                return line;
+            };
+            let Some((raw, message)) = rest.split_once(": ") else {
+                return line;
+            };
+            let key = raw.split_once('=').map_or(raw, |(k, _)| k);
+            let path = if let Some(i) = design.factors.iter().position(|f| f == key) {
+                format!("experiment.factors.{i}")
+            } else if let Some(i) = variants.and_then(|vs| {
+                vs.iter().position(|v| {
+                    v.get("set")
+                        .and_then(toml::Value::as_array)
+                        .is_some_and(|set| set.iter().any(|s| s.as_str() == Some(raw)))
+                })
+            }) {
+                format!("experiment.variants.{i}.set")
+            } else {
+                return line;
+            };
+            let span = crate::scenario::diagnostics::span_of_path(&source.text, &path);
+            let at = span.map_or(String::new(), |span| {
+                let (l, c) = crate::scenario::diagnostics::line_col(&source.text, span.start);
+                format!(":{l}:{c}")
+            });
+            format!(
+                "{}{at}: {path}: the design point with {raw} is invalid: {message}",
+                source.name
+            )
+        })
+        .collect();
+    crate::scenario::ScenarioError { lines }
 }
 
 /// The sweep's source and scenario: the scenario file with `--set`, or, for `--resume` without
