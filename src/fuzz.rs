@@ -5,7 +5,7 @@
 //! `fuzz/regressions-*/` (replayed by `tests/fuzz_regressions.rs`) call the same functions. Each
 //! body must never panic, whatever its input; panics are the bugs it looks for.
 
-use std::path::PathBuf;
+use std::path::{Path, PathBuf};
 use std::sync::OnceLock;
 use std::sync::atomic::AtomicBool;
 
@@ -80,7 +80,17 @@ fn record_fixture() -> &'static RecordFixture {
         };
         let scenario = Scenario::load(&source, &[]).expect("the fixture scenario is valid");
         let plan = Plan::new(scenario).expect("the fixture plan is valid");
-        let dir = std::env::temp_dir().join(format!("cocreate-fuzz-{}", std::process::id()));
+        // Fixtures of earlier processes that are gone are removed, so none accumulates.
+        let temp = std::env::temp_dir();
+        for entry in std::fs::read_dir(&temp).into_iter().flatten().flatten() {
+            let name = entry.file_name().to_string_lossy().into_owned();
+            if let Some(pid) = name.strip_prefix("cocreate-fuzz-") {
+                if !Path::new("/proc").join(pid).exists() && Path::new("/proc/self").exists() {
+                    let _ = std::fs::remove_dir_all(entry.path());
+                }
+            }
+        }
+        let dir = temp.join(format!("cocreate-fuzz-{}", std::process::id()));
         let _ = std::fs::remove_dir_all(&dir);
         sweep::prepare(&dir, &plan).expect("the fixture directory can be prepared");
         sweep::execute(
