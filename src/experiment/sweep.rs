@@ -194,7 +194,7 @@ impl Plan {
             )
             .fold(
                 || Ok((usize::MAX, 0u64, vec![true; marks.len()])),
-                |acc, item| merge_checked(acc, item),
+                merge_checked,
             )
             .reduce(
                 || Ok((usize::MAX, 0u64, vec![true; marks.len()])),
