@@ -84,10 +84,11 @@ fn record_fixture() -> &'static RecordFixture {
         let temp = std::env::temp_dir();
         for entry in std::fs::read_dir(&temp).into_iter().flatten().flatten() {
             let name = entry.file_name().to_string_lossy().into_owned();
-            if let Some(pid) = name.strip_prefix("cocreate-fuzz-") {
-                if !Path::new("/proc").join(pid).exists() && Path::new("/proc/self").exists() {
-                    let _ = std::fs::remove_dir_all(entry.path());
-                }
+            if let Some(pid) = name.strip_prefix("cocreate-fuzz-")
+                && !Path::new("/proc").join(pid).exists()
+                && Path::new("/proc/self").exists()
+            {
+                let _ = std::fs::remove_dir_all(entry.path());
             }
         }
         let dir = temp.join(format!("cocreate-fuzz-{}", std::process::id()));

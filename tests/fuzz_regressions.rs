@@ -58,7 +58,8 @@ fn record_regressions_are_refused_without_panicking() {
         cocreate::fuzz::exercise_record(valid.to_string().as_bytes()),
         3
     );
-    let edits: [(&str, fn(&mut serde_json::Value)); 5] = [
+    type Edit = fn(&mut serde_json::Value);
+    let edits: [(&str, Edit); 5] = [
         ("3 of 16 outcomes", |r| {
             r["outcomes"][0].as_array_mut().unwrap().truncate(3)
         }),

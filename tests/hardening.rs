@@ -56,15 +56,14 @@ fn peak_rss_of(mut command: Command) -> (u64, std::process::ExitStatus) {
     let status_path = format!("/proc/{}/status", child.id());
     let mut peak = 0;
     loop {
-        if let Ok(text) = std::fs::read_to_string(&status_path) {
-            if let Some(kb) = text
+        if let Ok(text) = std::fs::read_to_string(&status_path)
+            && let Some(kb) = text
                 .lines()
                 .find(|l| l.starts_with("VmHWM:"))
                 .and_then(|l| l.split_whitespace().nth(1))
                 .and_then(|v| v.parse::<u64>().ok())
-            {
-                peak = peak.max(kb * 1024);
-            }
+        {
+            peak = peak.max(kb * 1024);
         }
         if let Some(status) = child.try_wait().unwrap() {
             return (peak, status);
@@ -273,7 +272,7 @@ fn kill_9_at_random_moments_never_leaves_a_lying_manifest() {
 #[test]
 fn a_second_writer_is_refused_while_the_first_runs() {
     let dir = tempfile::tempdir().unwrap();
-    let long = format!("{OK}").replace("ticks = 30", "ticks = 400");
+    let long = OK.to_string().replace("ticks = 30", "ticks = 400");
     let file = write(dir.path(), "long.toml", &long);
     let out = dir.path().join("out");
     let mut first = bin()

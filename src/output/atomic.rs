@@ -127,10 +127,10 @@ impl Live {
 
 impl Drop for Live {
     fn drop(&mut self) {
-        if let Ok(mut live) = LIVE.lock() {
-            if let Some(at) = live.iter().position(|p| *p == self.0) {
-                live.swap_remove(at);
-            }
+        if let Ok(mut live) = LIVE.lock()
+            && let Some(at) = live.iter().position(|p| *p == self.0)
+        {
+            live.swap_remove(at);
         }
     }
 }

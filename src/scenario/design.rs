@@ -212,14 +212,14 @@ impl ExperimentSpec {
                 issues.push((at("values"), format!("must be finite numbers, got {bad}")));
                 continue;
             }
-            if integer == Some(true) {
-                if let Some(bad) = values.iter().find(|v| v.fract() != 0.0) {
-                    issues.push((
-                        at("values"),
-                        format!("`{}` is a whole number, got {bad}", factor.key),
-                    ));
-                    continue;
-                }
+            if integer == Some(true)
+                && let Some(bad) = values.iter().find(|v| v.fract() != 0.0)
+            {
+                issues.push((
+                    at("values"),
+                    format!("`{}` is a whole number, got {bad}", factor.key),
+                ));
+                continue;
             }
             levels.push((factor.key.clone(), integer.unwrap_or(false), values));
         }

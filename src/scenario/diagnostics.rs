@@ -211,10 +211,10 @@ pub fn explain(text: &str, error: &toml::de::Error) -> Explained {
         _ => path,
     };
 
-    if message == "duplicate key" {
-        if let Some(key) = error.span().and_then(|span| key_at(text, span.start)) {
-            message = format!("duplicate key `{key}`: it is already set above");
-        }
+    if message == "duplicate key"
+        && let Some(key) = error.span().and_then(|span| key_at(text, span.start))
+    {
+        message = format!("duplicate key `{key}`: it is already set above");
     }
 
     let Some(span) = error.span() else {
@@ -369,12 +369,12 @@ fn shorten_numbers(text: &str) -> String {
                     end += 1;
                 }
             }
-            if j - i > 20 {
-                if let Ok(value) = text[i..end].parse::<f64>() {
-                    out.push_str(&format!("{value:e}"));
-                    i = end;
-                    continue;
-                }
+            if j - i > 20
+                && let Ok(value) = text[i..end].parse::<f64>()
+            {
+                out.push_str(&format!("{value:e}"));
+                i = end;
+                continue;
             }
             out.push_str(&text[i..end]);
             i = end;
