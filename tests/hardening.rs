@@ -116,14 +116,25 @@ fn planning_memory_grows_linearly_and_a_100000_point_grid_plans_within_1_gb() {
 #[test]
 fn the_output_directory_is_checked_before_planning() {
     let dir = tempfile::tempdir().unwrap();
-    // A grid that would take long to plan, into an output path that is a file.
-    let file = write(dir.path(), "g.toml", &grid(1000, 1000));
+    // Planning would fail (a point out of range); the unusable output path must be reported
+    // first, since planning a large design can take a while.
+    let text = format!(
+        "{OK}[experiment]\ndesign = \"grid\"\n[[experiment.factors]]\nkey = \"firms.0.policy.training\"\nvalues = [0.5, 2]\n"
+    );
+    let file = write(dir.path(), "g.toml", &text);
     let out = write(dir.path(), "taken", "a file");
-    let started = std::time::Instant::now();
     let output = cocreate(&["sweep", s(&file), "--out", s(&out), "-q"]);
     assert_eq!(output.status.code(), Some(2), "{}", stderr(&output));
-    assert!(stderr(&output).contains("not a directory"));
-    assert!(started.elapsed() < Duration::from_secs(20));
+    assert!(
+        stderr(&output).contains("not a directory"),
+        "{}",
+        stderr(&output)
+    );
+    assert!(
+        !stderr(&output).contains("experiment.factors"),
+        "{}",
+        stderr(&output)
+    );
 }
 
 // Item 2: a manifest never describes files it did not write.
@@ -827,4 +838,53 @@ fn a_missing_spread_takes_the_traits_own_default_as_documented() {
         std::fs::read_to_string(Path::new(env!("CARGO_MANIFEST_DIR")).join("README.md")).unwrap();
     assert!(readme.contains("takes that trait's own default"));
     assert!(!readme.contains("takes the generic default"));
+}
+
+#[test]
+fn shards_started_together_share_the_directory_and_a_different_sweep_is_refused() {
+    let dir = tempfile::tempdir().unwrap();
+    let sweep = write(dir.path(), "sw2.toml", &sw2());
+    let out = dir.path().join("shared");
+    let shards: Vec<_> = (1..=3)
+        .map(|i| {
+            bin()
+                .args([
+                    "sweep",
+                    s(&sweep),
+                    "--shard",
+                    &format!("{i}/3"),
+                    "--out",
+                    s(&out),
+                    "-q",
+                ])
+                .stdout(Stdio::null())
+                .stderr(Stdio::piped())
+                .spawn()
+                .unwrap()
+        })
+        .collect();
+    for shard in shards {
+        let output = shard.wait_with_output().unwrap();
+        assert!(output.status.success(), "{}", stderr(&output));
+    }
+    let other = cocreate(&[
+        "sweep",
+        s(&sweep),
+        "--shard",
+        "1/3",
+        "--set",
+        "replications=3",
+        "--out",
+        s(&out),
+        "-q",
+    ]);
+    assert_eq!(other.status.code(), Some(2));
+    assert!(
+        stderr(&other).contains("different sweep"),
+        "{}",
+        stderr(&other)
+    );
+    let merged = cocreate(&["merge", s(&out), "-q"]);
+    assert!(merged.status.success(), "{}", stderr(&merged));
+    assert!(cocreate(&["verify", s(&out)]).status.success());
 }

@@ -78,6 +78,30 @@ pub enum Mode {
 /// Creates `dir` if needed and locks it for `command`. A directory locked by another process is
 /// refused at once (exit 2), naming the holder when it says who it is.
 pub fn lock(dir: &Path, mode: Mode, command: &str) -> Result<DirLock, AppError> {
+    lock_within(dir, mode, command, std::time::Duration::ZERO)
+}
+
+/// As [`lock`], but waits up to `patience` for the holder to let go. For the shards of one
+/// sweep, which start together and each hold the lock exclusively for the moment it takes to
+/// prepare the directory.
+pub fn lock_within(
+    dir: &Path,
+    mode: Mode,
+    command: &str,
+    patience: std::time::Duration,
+) -> Result<DirLock, AppError> {
+    let give_up = std::time::Instant::now() + patience;
+    loop {
+        match lock_once(dir, mode, command) {
+            Err(AppError::Input(_)) if std::time::Instant::now() < give_up => {
+                std::thread::sleep(std::time::Duration::from_millis(50));
+            }
+            other => return other,
+        }
+    }
+}
+
+fn lock_once(dir: &Path, mode: Mode, command: &str) -> Result<DirLock, AppError> {
     fs::create_dir_all(dir).map_err(AppError::write(dir))?;
     let path = dir.join(LOCK_FILE);
     let mut file = OpenOptions::new()

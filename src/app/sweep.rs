@@ -53,6 +53,9 @@ fn stop_flag() -> &'static AtomicBool {
     &STOP
 }
 
+/// How long a shard waits for an exclusive holder of its directory to let go.
+const SHARD_PATIENCE: std::time::Duration = std::time::Duration::from_secs(120);
+
 /// What a sweep or merge reports back.
 pub struct SweepOutcome {
     pub out_dir: PathBuf,
@@ -92,7 +95,19 @@ pub fn sweep(args: &SweepArgs) -> Result<SweepOutcome, AppError> {
     let shard = args.shard.unwrap_or(Shard::ALL);
     // One writer: exclusive while the directory is prepared; shards of the same sweep then
     // share the lock while they write their own run records.
-    let mut lock = outdir::lock(&out_dir, outdir::Mode::Exclusive, "sweep")?;
+    // One writer: an unsharded sweep holds the directory alone. The shards of one sweep share
+    // it (each writes only its own runs; `prepare` is safe to race), and wait a little for a
+    // brief exclusive holder (such as a merge that is finishing) rather than fail at once.
+    let lock = if shard == Shard::ALL {
+        outdir::lock(&out_dir, outdir::Mode::Exclusive, "sweep")?
+    } else {
+        outdir::lock_within(
+            &out_dir,
+            outdir::Mode::Shared,
+            "sweep --shard",
+            SHARD_PATIENCE,
+        )?
+    };
     outdir::check_kind(&out_dir, Kind::Sweep)?;
     sweep::prepare(&out_dir, &plan)?;
     outdir::invalidate_manifest(&out_dir)?;
@@ -108,9 +123,6 @@ pub fn sweep(args: &SweepArgs) -> Result<SweepOutcome, AppError> {
             out_dir.join(sweep::RUNS_DIR),
             out_dir.join("charts"),
         ]);
-    } else {
-        drop(lock);
-        lock = outdir::lock(&out_dir, outdir::Mode::Shared, "sweep --shard")?;
     }
     let _lock = lock;
 

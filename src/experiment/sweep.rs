@@ -469,8 +469,28 @@ pub fn prepare(dir: &Path, plan: &Plan) -> Result<(), SweepError> {
     }
     let text =
         serde_json::to_string_pretty(&identity).map_err(|e| SweepError::Invalid(e.to_string()))?;
-    crate::output::atomic::write_bytes_atomic(&path, format!("{text}\n").as_bytes())
-        .map_err(io_error(&path))
+    // Shards of a sweep may prepare the directory at the same moment: the identity file is
+    // created without replacing one that appeared meanwhile (a hard link fails if the name
+    // exists), and that one is then checked like any other.
+    let temp = crate::output::atomic::temp_path_for(&path);
+    let written = fs::File::create(&temp).and_then(|mut file| {
+        use std::io::Write;
+        file.write_all(format!("{text}\n").as_bytes())?;
+        file.sync_all()
+    });
+    if let Err(source) = written {
+        let _ = fs::remove_file(&temp);
+        return Err(SweepError::Io { path: temp, source });
+    }
+    let linked = fs::hard_link(&temp, &path);
+    let _ = fs::remove_file(&temp);
+    match linked {
+        Ok(()) => Ok(()),
+        Err(error) if error.kind() == io::ErrorKind::AlreadyExists => prepare(dir, plan),
+        // A file system without hard links: an atomic rename (last writer wins).
+        Err(_) => crate::output::atomic::write_bytes_atomic(&path, format!("{text}\n").as_bytes())
+            .map_err(io_error(&path)),
+    }
 }
 
 /// Removes temporary record files that a killed process left behind for runs of `shard`
