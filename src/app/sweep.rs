@@ -78,13 +78,13 @@ pub fn sweep(args: &SweepArgs) -> Result<SweepOutcome, AppError> {
     if Kind::of(&out_dir) == Some(Kind::Run) {
         outdir::check_kind(&out_dir, Kind::Sweep)?;
     }
-    let design = scenario.design().cloned();
+    let design = scenario.shared_design();
     let plan = Plan::weighed(scenario, &|point| {
         super::memory::replication_bytes(point, false)
     })
     .map_err(|error| match error {
         SweepError::Scenario(error) => {
-            AppError::Scenario(locate_in_design(error, &source, design.as_ref()))
+            AppError::Scenario(locate_in_design(error, &source, design.as_deref()))
         }
         other => AppError::from(other),
     })?;

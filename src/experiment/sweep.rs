@@ -146,7 +146,8 @@ pub struct RunId {
 /// design, made planning quadratic).
 pub struct Plan {
     pub scenario: Scenario,
-    pub design: Design,
+    /// The expanded design, shared with `scenario` (not copied).
+    pub design: std::sync::Arc<Design>,
     pub replications: u32,
     /// SHA-256 of the resolved scenario (design included): the identity of the sweep.
     pub identity: String,
@@ -171,7 +172,7 @@ impl Plan {
         scenario: Scenario,
         weigh: &(dyn Fn(&Scenario) -> u64 + Sync),
     ) -> Result<Plan, SweepError> {
-        let design = scenario.design().cloned().ok_or_else(|| {
+        let design = scenario.shared_design().ok_or_else(|| {
             SweepError::Invalid(format!(
                 "scenario `{}` has no [experiment] table: add one with a design (grid, lhs or \
                  variants) to sweep it, or use `cocreate run`",

@@ -130,7 +130,8 @@ pub struct Scenario {
     file: ScenarioFile,
     /// The model's configuration at tick 0 and its changes by `[[events]]`.
     schedule: Schedule,
-    design: Option<Design>,
+    /// Shared, not copied: a design can have a million points.
+    design: Option<std::sync::Arc<Design>>,
 }
 
 impl Scenario {
@@ -161,7 +162,7 @@ impl Scenario {
             Some(spec) => {
                 let resolved = toml::Table::try_from(&file).unwrap_or_default();
                 match spec.expand(&resolved, file.seed) {
-                    Ok(design) => Some(design),
+                    Ok(design) => Some(std::sync::Arc::new(design)),
                     Err(issues) => {
                         for (path, message) in issues {
                             lines.push(locate(source, overrides, &path, &message));
@@ -228,7 +229,12 @@ impl Scenario {
 
     /// The expanded experiment design, if the scenario has an `[experiment]` table.
     pub fn design(&self) -> Option<&Design> {
-        self.design.as_ref()
+        self.design.as_deref()
+    }
+
+    /// The expanded design, shared (a sweep's plan keeps it without copying it).
+    pub fn shared_design(&self) -> Option<std::sync::Arc<Design>> {
+        self.design.clone()
     }
 
     pub fn name(&self) -> &str {
