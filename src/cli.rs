@@ -40,6 +40,16 @@ pub enum Command {
     /// questionnaire (7-point Likert items), a codebook and the structural model of Huang & Suo
     /// (2021) in lavaan syntax, for fitting the same SEM on simulated respondents.
     Survey(SurveyArgs),
+    /// Check that an output directory's files are the ones its manifest.json describes (each
+    /// file's SHA-256; in a sweep directory also every run record's checksum). Exits 0 if all
+    /// match, 1 if not (naming each file), 2 if DIR is not a directory.
+    Verify(VerifyArgs),
+}
+
+#[derive(Debug, Args)]
+pub struct VerifyArgs {
+    /// The output directory of a run, sweep, survey or validation.
+    pub dir: PathBuf,
 }
 
 /// Options shared by commands that load a scenario.
@@ -67,6 +77,10 @@ pub struct RunArgs {
     /// Ticks (weeks) per run (overrides the scenario's `ticks`).
     #[arg(long, value_name = "N")]
     pub ticks: Option<u32>,
+    /// Replace the results of a different scenario already in the output directory (without
+    /// it, such a directory is refused and nothing is written).
+    #[arg(long)]
+    pub force: bool,
     #[command(flatten)]
     pub scenario_args: ScenarioArgs,
     /// No progress bar and no report; errors still go to stderr.
@@ -84,8 +98,9 @@ pub struct CheckArgs {
 
 #[derive(Debug, Args)]
 pub struct SweepArgs {
-    /// Scenario file (TOML) with an [experiment] table.
-    pub scenario: PathBuf,
+    /// Scenario file (TOML) with an [experiment] table. Optional with `--resume --out DIR`,
+    /// which continues the sweep that DIR holds (its resolved scenario is DIR/sweep.toml).
+    pub scenario: Option<PathBuf>,
     /// Output directory [default: output/<scenario name>/].
     #[arg(long, value_name = "DIR")]
     pub out: Option<PathBuf>,

@@ -20,6 +20,7 @@
 pub mod app;
 pub mod cli;
 pub mod experiment;
+pub mod fuzz;
 pub mod model;
 pub mod output;
 pub mod scenario;

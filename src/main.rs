@@ -45,6 +45,7 @@ fn dispatch(command: Command) -> Result<(), AppError> {
             print_written(&outcome.table, &outcome.files, &outcome.out_dir, args.quiet);
             outcome.verdict()?;
         }
+        Command::Verify(args) => println!("{}", app::verify(&args.dir)?),
         Command::Survey(args) => {
             let outcome = app::survey(&args)?;
             print_written(

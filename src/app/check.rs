@@ -8,6 +8,7 @@ use crate::scenario::Scenario;
 pub fn check(args: &CheckArgs) -> Result<String, AppError> {
     let source = read_source(Some(&args.scenario))?;
     let scenario = Scenario::load(&source, &args.scenario_args.set)?;
+    super::warn(&scenario);
     Ok(format!(
         "# {} resolved by cocreate {} (every default filled in)\n{}",
         source.name,

@@ -30,17 +30,15 @@ pub fn estimate(plan: &Plan, runs: &[RunId], threads: usize) -> Result<Work, Str
             "the sweep has {} runs ({} design points x {} replications), more than the limit of \
              {MAX_RUNS}; use fewer points (samples, trajectories) or replications",
             plan.run_count(),
-            plan.points.len(),
+            plan.point_count(),
             plan.replications
         ));
     }
-    let customer_ticks: f64 = runs
-        .iter()
-        .map(|run| {
-            let point = &plan.points[run.point];
-            f64::from(point.model().population.capacity) * f64::from(point.ticks())
-        })
-        .sum();
+    // Design points are rebuilt lazily when they run, so the estimate takes every run to be as
+    // large as the heaviest point (an upper bound; exact when the design varies no size).
+    let heaviest = &plan.heaviest;
+    let per_run = f64::from(heaviest.model().population.capacity) * f64::from(heaviest.ticks());
+    let customer_ticks = per_run * runs.len() as f64;
     Ok(Work {
         runs: runs.len(),
         customer_ticks,

@@ -5,12 +5,14 @@
 mod check;
 mod estimate;
 mod memory;
+pub mod outdir;
 mod progress;
 mod run;
 mod slurm;
 mod survey;
 mod sweep;
 mod validate;
+mod verify;
 
 use std::path::{Path, PathBuf};
 
@@ -20,6 +22,7 @@ pub use slurm::{SlurmOutcome, slurm};
 pub use survey::survey;
 pub use sweep::{SweepOutcome, merge, sweep};
 pub use validate::{ValidateOutcome, validate};
+pub use verify::verify;
 
 use crate::output::charts::ChartError;
 use crate::scenario::{Override, ScenarioError, Source};
@@ -81,13 +84,40 @@ impl AppError {
     }
 }
 
+/// Largest scenario file read (a scenario is a few KB; this stops `/dev/zero` and the like).
+pub const MAX_SCENARIO_BYTES: u64 = 16 << 20;
+
 /// Reads a scenario file, or the built-in baseline when no path is given.
 pub fn read_source(path: Option<&Path>) -> Result<Source, AppError> {
     match path {
         None => Ok(Source::baseline()),
         Some(path) => {
-            let text = std::fs::read_to_string(path).map_err(|error| {
-                AppError::Input(format!("cannot read scenario {}: {error}", path.display()))
+            if path.is_dir() {
+                return Err(AppError::Input(format!(
+                    "cannot read scenario {}: it is a directory",
+                    path.display()
+                )));
+            }
+            let text = outdir::read_bounded(path, MAX_SCENARIO_BYTES).map_err(|error| {
+                AppError::Input(format!(
+                    "cannot read scenario {}: {}",
+                    path.display(),
+                    if error.kind() == std::io::ErrorKind::Other {
+                        format!(
+                            "larger than {} MB; a scenario file is a few KB of TOML",
+                            MAX_SCENARIO_BYTES >> 20
+                        )
+                    } else if error.kind() == std::io::ErrorKind::NotFound {
+                        match suggest_scenario(path) {
+                            Some(suggestion) => {
+                                format!("no such file (did you mean `{suggestion}`?)")
+                            }
+                            None => "no such file".to_owned(),
+                        }
+                    } else {
+                        error.to_string()
+                    }
+                ))
             })?;
             Ok(Source {
                 name: path.display().to_string(),
@@ -95,6 +125,31 @@ pub fn read_source(path: Option<&Path>) -> Result<Source, AppError> {
             })
         }
     }
+}
+
+/// Prints the scenario's warnings (valid input that is probably a mistake) on stderr.
+pub(crate) fn warn(scenario: &crate::scenario::Scenario) {
+    for line in scenario.warnings() {
+        eprintln!("{line}");
+    }
+}
+
+/// For a scenario path that does not exist: the closest shipped scenario
+/// (`run virtous` → `scenarios/virtuous.toml`), if one is close.
+fn suggest_scenario(path: &Path) -> Option<String> {
+    let wanted = path.file_stem()?.to_string_lossy().into_owned();
+    let shipped: Vec<String> = std::fs::read_dir("scenarios")
+        .ok()?
+        .flatten()
+        .filter_map(|e| {
+            let name = e.file_name().to_string_lossy().into_owned();
+            name.strip_suffix(".toml").map(str::to_owned)
+        })
+        .collect();
+    let names: Vec<&str> = shipped.iter().map(String::as_str).collect();
+    let exact = names.iter().find(|n| **n == wanted).copied();
+    let best = exact.or_else(|| crate::scenario::diagnostics::closest(&wanted, &names))?;
+    Some(format!("scenarios/{best}.toml"))
 }
 
 /// An override produced by a dedicated flag such as `--seed 7`.
@@ -116,6 +171,7 @@ pub(crate) fn seed_override(seed: u64) -> Result<Override, AppError> {
 /// Checks that `dir` can hold outputs: not an existing file, creatable and writable. Nothing is
 /// created here; the caller creates the directory only once the run has succeeded.
 pub(crate) fn check_output_dir(dir: &Path) -> Result<(), AppError> {
+    check_symlinks(dir)?;
     if dir.exists() && !dir.is_dir() {
         return Err(AppError::Input(format!(
             "output path {} exists and is not a directory",
@@ -145,6 +201,35 @@ pub(crate) fn check_output_dir(dir: &Path) -> Result<(), AppError> {
             dir.display(),
             existing.display()
         )));
+    }
+    Ok(())
+}
+
+/// Refuses an output path (or a parent of it) that is a dangling symlink or a symlink loop,
+/// naming which, instead of the operating system's "File exists".
+fn check_symlinks(dir: &Path) -> Result<(), AppError> {
+    for path in dir.ancestors().filter(|p| !p.as_os_str().is_empty()) {
+        let is_link = std::fs::symlink_metadata(path).is_ok_and(|m| m.file_type().is_symlink());
+        if !is_link {
+            continue;
+        }
+        if let Err(error) = std::fs::metadata(path) {
+            let what = if error.raw_os_error() == Some(40) {
+                "a symlink loop (ELOOP)".to_owned()
+            } else {
+                match std::fs::read_link(path) {
+                    Ok(target) => {
+                        format!("a symlink to {}, which does not exist", target.display())
+                    }
+                    Err(_) => "a symlink whose target does not exist".to_owned(),
+                }
+            };
+            return Err(AppError::Input(format!(
+                "output path {}: {} is {what}; remove the link or choose another --out",
+                dir.display(),
+                path.display()
+            )));
+        }
     }
     Ok(())
 }

@@ -4,7 +4,7 @@ use std::path::{Path, PathBuf};
 use std::time::{Instant, SystemTime};
 
 use super::progress::{Bar, bar};
-use super::{AppError, check_output_dir, flag_override, read_source, seed_override};
+use super::{AppError, check_output_dir, flag_override, outdir, read_source, seed_override};
 use crate::cli::RunArgs;
 use crate::experiment::{self, bands::Bands};
 use crate::output::atomic::AtomicFile;
@@ -38,11 +38,20 @@ pub fn run(args: &RunArgs) -> Result<RunOutcome, AppError> {
         overrides.push(flag_override("ticks", "ticks", i64::from(ticks)));
     }
     let scenario = Scenario::load(&source, &overrides)?;
+    super::warn(&scenario);
     let out_dir = args
         .out
         .clone()
         .unwrap_or_else(|| Path::new("output").join(scenario.name()));
     check_output_dir(&out_dir)?;
+    if let Some(kind) = outdir::Kind::of(&out_dir) {
+        // Checked again under the lock; this only spares creating anything.
+        if kind != outdir::Kind::Run {
+            outdir::check_kind(&out_dir, outdir::Kind::Run)?;
+        }
+    }
+    let identity = manifest::sha256_hex(scenario.resolved_toml().as_bytes());
+    outdir::check_same_scenario(&out_dir, &identity, args.force)?;
     let concurrent = u64::from(scenario.replications()).min(rayon::current_num_threads() as u64);
     super::memory::check(
         &scenario,
@@ -54,8 +63,15 @@ pub fn run(args: &RunArgs) -> Result<RunOutcome, AppError> {
 
     let total = u64::from(scenario.replications()) * u64::from(scenario.ticks());
     let progress = Bar(bar(total, "weeks", args.quiet));
+    // One writer: the lock is held until this function returns (the process may end anyway).
+    let _lock = outdir::lock(&out_dir, outdir::Mode::Exclusive, "run")?;
+    outdir::check_kind(&out_dir, outdir::Kind::Run)?;
+    outdir::check_same_scenario(&out_dir, &identity, args.force)?;
+    outdir::remove_stale_temporaries(&[out_dir.clone(), out_dir.join("charts")]);
+    // Nothing is replaced while an old manifest could still vouch for it.
+    outdir::invalidate_manifest(&out_dir)?;
+    install_cleanup();
     // customers.csv is streamed as replications finish rather than kept in memory.
-    std::fs::create_dir_all(&out_dir).map_err(AppError::write(&out_dir))?;
     let customers_path = out_dir.join("customers.csv");
     let names = scenario.firm_names();
     let mut customers_file =
@@ -72,6 +88,7 @@ pub fn run(args: &RunArgs) -> Result<RunOutcome, AppError> {
     })
     .map_err(AppError::write(&customers_path))?;
     progress.0.finish_and_clear();
+    check_finite(&replications)?;
 
     let files = write_outputs(
         &out_dir,
@@ -87,6 +104,44 @@ pub fn run(args: &RunArgs) -> Result<RunOutcome, AppError> {
         out_dir,
         files,
     })
+}
+
+/// On SIGINT, SIGTERM or SIGHUP: remove the temporary files being written (customers.csv's can
+/// be gigabytes), then exit 130. Outputs already renamed stay; the manifest is not written, so
+/// the directory holds no complete run.
+fn install_cleanup() {
+    let _ = ctrlc::set_handler(|| {
+        crate::output::atomic::remove_live_temporaries();
+        eprintln!("\nstopped: no manifest was written, the directory holds no complete run");
+        std::process::exit(130);
+    });
+}
+
+/// Checks that every number about to be written is finite: a non-finite output is a bug in the
+/// model or a gap in input validation, never an empty cell.
+fn check_finite(replications: &[experiment::Replication]) -> Result<(), AppError> {
+    for replication in replications {
+        for (tick, firm_tick) in replication.series.iter().enumerate() {
+            if let Some(bad) = firm_tick.values().iter().find(|v| !v.is_finite()) {
+                return Err(AppError::Incomplete(format!(
+                    "replication {} produced a non-finite value ({bad}) at series row {tick}; \
+                     nothing more was written. This is a bug: please report it with the \
+                     scenario",
+                    replication.index
+                )));
+            }
+        }
+        for summary in &replication.summaries {
+            if let Some(bad) = summary.values().iter().find(|v| !v.is_finite()) {
+                return Err(AppError::Incomplete(format!(
+                    "replication {} produced a non-finite summary ({bad}); nothing more was \
+                     written. This is a bug: please report it with the scenario",
+                    replication.index
+                )));
+            }
+        }
+    }
+    Ok(())
 }
 
 fn write_outputs(

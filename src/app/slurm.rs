@@ -76,14 +76,16 @@ pub fn slurm(args: &SlurmArgs) -> Result<SlurmOutcome, AppError> {
     // point, before anything is written.
     let source = read_source(Some(&args.scenario))?;
     let scenario = Scenario::load(&source, &args.scenario_args.set)?;
-    let plan = Plan::new(scenario)?;
+    let plan = Plan::weighed(scenario, &|point| {
+        super::memory::replication_bytes(point, false)
+    })?;
     let tasks = args.tasks as usize;
     if tasks > plan.run_count() {
         return Err(AppError::Input(format!(
             "--tasks {tasks}: the sweep has only {} runs ({} design points x {} replications); \
              use at most {} tasks",
             plan.run_count(),
-            plan.points.len(),
+            plan.point_count(),
             plan.replications,
             plan.run_count()
         )));
@@ -118,12 +120,7 @@ pub fn slurm(args: &SlurmArgs) -> Result<SlurmOutcome, AppError> {
         partition: args.partition.clone(),
         time: args.time.clone(),
         cpus_per_task: args.cpus_per_task,
-        memory: plan
-            .points
-            .iter()
-            .map(|point| super::memory::replication_bytes(point, false))
-            .max()
-            .unwrap_or(0)
+        memory: super::memory::replication_bytes(&plan.heaviest, false)
             .saturating_mul(u64::from(args.cpus_per_task)),
     };
     for (what, path) in [

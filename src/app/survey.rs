@@ -70,7 +70,9 @@ pub fn survey(args: &SurveyArgs) -> Result<RunOutcome, AppError> {
     })?;
     drop(customers);
 
-    std::fs::create_dir_all(&out_dir).map_err(AppError::write(&out_dir))?;
+    // One writer, and no old manifest vouching for files being replaced.
+    let _lock = super::outdir::lock(&out_dir, super::outdir::Mode::Exclusive, "survey")?;
+    super::outdir::invalidate_manifest(&out_dir)?;
     let names = scenario.firm_names();
     let mut written = Vec::new();
     let path = out_dir.join("survey.csv");

@@ -9,6 +9,7 @@ use std::time::{Instant, SystemTime};
 
 use serde_json::json;
 
+use super::outdir::{self, Kind};
 use super::progress::{Bar, bar};
 use super::{AppError, check_output_dir, read_source};
 use crate::cli::{MergeArgs, SweepArgs};
@@ -29,6 +30,7 @@ impl From<SweepError> for AppError {
             SweepError::Scenario(error) => AppError::Scenario(error),
             SweepError::Io { path, source } => AppError::Write { path, source },
             SweepError::Incomplete(message) => AppError::Incomplete(message),
+            SweepError::NonFinite(message) => AppError::Incomplete(message),
             SweepError::Interrupted { done, total } => AppError::Interrupted(format!(
                 "interrupted after {done} of {total} runs; finished runs are saved"
             )),
@@ -45,6 +47,7 @@ fn stop_flag() -> &'static AtomicBool {
     INSTALL.call_once(|| {
         let _ = ctrlc::set_handler(|| {
             if STOP.swap(true, Ordering::SeqCst) {
+                crate::output::atomic::remove_live_temporaries();
                 std::process::exit(130);
             }
             eprintln!("\nstopping: finishing the runs under way (Ctrl-C again to quit at once)");
@@ -52,6 +55,9 @@ fn stop_flag() -> &'static AtomicBool {
     });
     &STOP
 }
+
+/// How long a shard waits for an exclusive holder of its directory to let go.
+const SHARD_PATIENCE: std::time::Duration = std::time::Duration::from_secs(120);
 
 /// What a sweep or merge reports back.
 pub struct SweepOutcome {
@@ -64,15 +70,31 @@ pub struct SweepOutcome {
 pub fn sweep(args: &SweepArgs) -> Result<SweepOutcome, AppError> {
     let started = SystemTime::now();
     let clock = Instant::now();
-    let source = read_source(Some(&args.scenario))?;
-    let scenario = Scenario::load(&source, &args.scenario_args.set)?;
-    let plan = Plan::new(scenario)?;
+    let (source, scenario) = sweep_input(args)?;
+    super::warn(&scenario);
+    let out_dir = args
+        .out
+        .clone()
+        .unwrap_or_else(|| Path::new("output").join(scenario.name()));
+    // The directory is checked before planning, which can take a while for a large design.
+    check_output_dir(&out_dir)?;
+    if Kind::of(&out_dir) == Some(Kind::Run) {
+        outdir::check_kind(&out_dir, Kind::Sweep)?;
+    }
+    let design = scenario.shared_design();
+    let plan = Plan::weighed(scenario, &|point| {
+        super::memory::replication_bytes(point, false)
+    })
+    .map_err(|error| match error {
+        SweepError::Scenario(error) => {
+            AppError::Scenario(locate_in_design(error, &source, design.as_deref()))
+        }
+        other => AppError::from(other),
+    })?;
     // The largest design point decides, `threads` runs at a time.
     let threads = rayon::current_num_threads() as u64;
     let available = super::memory::available_bytes();
-    for point in &plan.points {
-        super::memory::check(point, threads, false, available).map_err(AppError::Input)?;
-    }
+    super::memory::check(&plan.heaviest, threads, false, available).map_err(AppError::Input)?;
     // Estimated and checked before anything is written.
     let shard = args.shard.unwrap_or(Shard::ALL);
     let runs = plan.runs(shard);
@@ -81,30 +103,46 @@ pub fn sweep(args: &SweepArgs) -> Result<SweepOutcome, AppError> {
     if !args.quiet {
         eprintln!("{}", super::estimate::describe(&work, threads as usize));
     }
-    let out_dir = args
-        .out
-        .clone()
-        .unwrap_or_else(|| Path::new("output").join(plan.scenario.name()));
-    check_output_dir(&out_dir)?;
+    // One writer: exclusive while the directory is prepared; shards of the same sweep then
+    // share the lock while they write their own run records.
+    // One writer: an unsharded sweep holds the directory alone. The shards of one sweep share
+    // it (each writes only its own runs; `prepare` is safe to race), and wait a little for a
+    // brief exclusive holder (such as a merge that is finishing) rather than fail at once.
+    let lock = if shard == Shard::ALL {
+        outdir::lock(&out_dir, outdir::Mode::Exclusive, "sweep")?
+    } else {
+        outdir::lock_within(
+            &out_dir,
+            outdir::Mode::Shared,
+            "sweep --shard",
+            SHARD_PATIENCE,
+        )?
+    };
+    outdir::check_kind(&out_dir, Kind::Sweep)?;
     sweep::prepare(&out_dir, &plan)?;
+    outdir::invalidate_manifest(&out_dir)?;
     let scenario_path = out_dir.join(SCENARIO_FILE);
     crate::output::atomic::write_bytes_atomic(
         &scenario_path,
         plan.scenario.resolved_toml().as_bytes(),
     )
     .map_err(AppError::write(&scenario_path))?;
+    if shard == Shard::ALL {
+        outdir::remove_stale_temporaries(&[
+            out_dir.clone(),
+            out_dir.join(sweep::RUNS_DIR),
+            out_dir.join("charts"),
+        ]);
+    }
+    let _lock = lock;
 
     sweep::remove_stale_temporaries(&out_dir, shard);
     let progress = Bar(bar(runs.len() as u64, "runs", args.quiet));
     let executed = sweep::execute(&out_dir, &plan, &runs, args.resume, &progress, stop_flag())
         .map_err(|error| match AppError::from(error) {
             AppError::Interrupted(message) => AppError::Interrupted(format!(
-                "{message}; continue with `cocreate sweep {} --resume --out {}{}`",
-                args.scenario.display(),
-                out_dir.display(),
-                args.shard
-                    .map(|s| format!(" --shard {}/{}", s.index, s.count))
-                    .unwrap_or_default()
+                "{message}; continue with `{}`",
+                resume_command(&out_dir, args.shard)
             )),
             other => other,
         })?;
@@ -113,7 +151,7 @@ pub fn sweep(args: &SweepArgs) -> Result<SweepOutcome, AppError> {
     let done = format!(
         "{} runs ({} design points x {} replications{}): {executed} executed, {skipped} already done",
         runs.len(),
-        plan.points.len(),
+        plan.point_count(),
         plan.replications,
         if shard == Shard::ALL {
             String::new()
@@ -142,24 +180,138 @@ pub fn sweep(args: &SweepArgs) -> Result<SweepOutcome, AppError> {
     })
 }
 
+/// Points a design point's error at the factor (or variant) in the scenario file that made
+/// it, with line and column, instead of at a `--set` the user never typed.
+fn locate_in_design(
+    error: crate::scenario::ScenarioError,
+    source: &Source,
+    design: Option<&crate::scenario::Design>,
+) -> crate::scenario::ScenarioError {
+    let Some(design) = design else {
+        return error;
+    };
+    let spec: Option<toml::Table> = toml::from_str(&source.text).ok();
+    let variants = spec
+        .as_ref()
+        .and_then(|t| t.get("experiment"))
+        .and_then(|e| e.get("variants"))
+        .and_then(toml::Value::as_array);
+    let lines = error
+        .lines
+        .into_iter()
+        .map(|line| {
+            let Some(rest) = line.strip_prefix("--set ") else {
+                return line;
+            };
+            let Some((raw, message)) = rest.split_once(": ") else {
+                return line;
+            };
+            let key = raw.split_once('=').map_or(raw, |(k, _)| k);
+            let path = if let Some(i) = design.factors.iter().position(|f| f == key) {
+                format!("experiment.factors.{i}")
+            } else if let Some(i) = variants.and_then(|vs| {
+                vs.iter().position(|v| {
+                    v.get("set")
+                        .and_then(toml::Value::as_array)
+                        .is_some_and(|set| set.iter().any(|s| s.as_str() == Some(raw)))
+                })
+            }) {
+                format!("experiment.variants.{i}.set")
+            } else {
+                return line;
+            };
+            let span = crate::scenario::diagnostics::span_of_path(&source.text, &path);
+            let at = span.map_or(String::new(), |span| {
+                let (l, c) = crate::scenario::diagnostics::line_col(&source.text, span.start);
+                format!(":{l}:{c}")
+            });
+            format!(
+                "{}{at}: {path}: the design point with {raw} is invalid: {message}",
+                source.name
+            )
+        })
+        .collect();
+    crate::scenario::ScenarioError { lines }
+}
+
+/// The sweep's source and scenario: the scenario file with `--set`, or, for `--resume` without
+/// a scenario file, the resolved scenario the directory already holds (`DIR/sweep.toml`).
+fn sweep_input(args: &SweepArgs) -> Result<(Source, Scenario), AppError> {
+    if let Some(path) = &args.scenario {
+        let source = read_source(Some(path))?;
+        let scenario = Scenario::load(&source, &args.scenario_args.set)?;
+        return Ok((source, scenario));
+    }
+    let (Some(dir), true) = (&args.out, args.resume) else {
+        return Err(AppError::Input(
+            "give a scenario file (`cocreate sweep SCENARIO`), or continue a sweep with \
+             `cocreate sweep --resume --out DIR`"
+                .to_owned(),
+        ));
+    };
+    if !args.scenario_args.set.is_empty() {
+        return Err(AppError::Input(
+            "--set cannot change a sweep being resumed from its directory: its scenario is \
+             DIR/sweep.toml, overrides included"
+                .to_owned(),
+        ));
+    }
+    let source = sweep_source(dir)?;
+    let scenario = Scenario::load(&source, &[])?;
+    Ok((source, scenario))
+}
+
+/// Reads `DIR/sweep.toml`, the resolved scenario of the sweep in `dir`.
+fn sweep_source(dir: &Path) -> Result<Source, AppError> {
+    let scenario_path = dir.join(SCENARIO_FILE);
+    let text =
+        outdir::read_bounded(&scenario_path, super::MAX_SCENARIO_BYTES).map_err(|error| {
+            AppError::Input(format!(
+                "{} is not a sweep directory (cannot read {}: {error})",
+                dir.display(),
+                scenario_path.display()
+            ))
+        })?;
+    Ok(Source {
+        name: scenario_path.display().to_string(),
+        text,
+    })
+}
+
+/// The command that continues an interrupted sweep: the directory holds its resolved scenario
+/// (overrides included), so `--out` is all it needs. Quoted for a POSIX shell.
+pub fn resume_command(dir: &Path, shard: Option<Shard>) -> String {
+    format!(
+        "cocreate sweep --resume --out {}{}",
+        shell_quote(&dir.display().to_string()),
+        shard
+            .map(|s| format!(" --shard {}/{}", s.index, s.count))
+            .unwrap_or_default()
+    )
+}
+
+/// `text` as one POSIX shell word.
+fn shell_quote(text: &str) -> String {
+    let plain = !text.is_empty()
+        && text
+            .chars()
+            .all(|c| c.is_ascii_alphanumeric() || "/._-+=:,@%".contains(c));
+    if plain {
+        text.to_owned()
+    } else {
+        format!("'{}'", text.replace('\'', "'\\''"))
+    }
+}
+
 pub fn merge(args: &MergeArgs) -> Result<SweepOutcome, AppError> {
     let started = SystemTime::now();
     let clock = Instant::now();
     let dir = &args.dir;
-    let scenario_path = dir.join(SCENARIO_FILE);
-    let text = std::fs::read_to_string(&scenario_path).map_err(|error| {
-        AppError::Input(format!(
-            "{} is not a sweep directory (cannot read {}: {error})",
-            dir.display(),
-            scenario_path.display()
-        ))
-    })?;
-    let source = Source {
-        name: scenario_path.display().to_string(),
-        text,
-    };
+    let source = sweep_source(dir)?;
     let plan = Plan::new(Scenario::load(&source, &[])?)?;
+    let _lock = outdir::lock(dir, outdir::Mode::Exclusive, "merge")?;
     sweep::prepare(dir, &plan)?;
+    outdir::invalidate_manifest(dir)?;
     let absent = sweep::missing(dir, &plan);
     if !absent.is_empty() {
         let mut message = sweep::describe_missing(&plan, &absent);
@@ -169,10 +321,9 @@ pub fn merge(args: &MergeArgs) -> Result<SweepOutcome, AppError> {
                 .map(|i| format!("{i}/{count}"))
                 .collect();
             message.push_str(&format!(
-                "\nincomplete shards of {count}: {}; rerun each with `cocreate sweep SCENARIO \
-                 --shard I/{count} --resume --out {}`",
+                "\nincomplete shards of {count}: {}; rerun each with `{}`",
                 shards.join(", "),
-                dir.display()
+                resume_command(dir, None).replace(" --out", &format!(" --shard I/{count} --out"))
             ));
         }
         return Err(AppError::Incomplete(message));

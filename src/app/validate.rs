@@ -71,7 +71,9 @@ fn write_outputs(
     started: SystemTime,
     clock: Instant,
 ) -> Result<Vec<PathBuf>, AppError> {
-    std::fs::create_dir_all(out_dir).map_err(AppError::write(out_dir))?;
+    // One writer, and no old manifest vouching for files being replaced.
+    let _lock = super::outdir::lock(out_dir, super::outdir::Mode::Exclusive, "validate")?;
+    super::outdir::invalidate_manifest(out_dir)?;
     let mut files = Vec::new();
     let path = out_dir.join("validation.md");
     validation::write_markdown(&path, report, settings).map_err(AppError::write(&path))?;

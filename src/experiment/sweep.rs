@@ -21,7 +21,36 @@ use super::bands::Bands;
 use super::stats::Estimate;
 use super::summary::FirmSummary;
 use super::{Keep, Progress, Regime, Silent, run_replication};
-use crate::scenario::{Design, DesignKind, Scenario, ScenarioError};
+use crate::scenario::{Design, DesignKind, EventMark, Point, Scenario, ScenarioError, Source};
+
+/// One design point's scenario: the base with the point's overrides, validated.
+fn build_point(base: &Source, point: &Point) -> Result<Scenario, ScenarioError> {
+    let source = Source {
+        name: format!("experiment point {} ({})", point.index, point.label),
+        text: base.text.clone(),
+    };
+    Scenario::load(&source, &point.overrides)
+}
+
+type Checked = Result<(usize, u64, Vec<bool>), (usize, ScenarioError)>;
+
+/// Combines two partial results of planning: the first error by point index wins; otherwise
+/// the heavier point (the lower index on ties) and the marks kept by both.
+fn merge_checked(a: Checked, b: Checked) -> Checked {
+    match (a, b) {
+        (Err(a), Err(b)) => Err(if a.0 <= b.0 { a } else { b }),
+        (Err(e), Ok(_)) | (Ok(_), Err(e)) => Err(e),
+        (Ok((ia, wa, ka)), Ok((ib, wb, kb))) => {
+            let kept = ka.iter().zip(&kb).map(|(x, y)| *x && *y).collect();
+            let (index, weight) = if (wb > wa) || (wb == wa && ib < ia) {
+                (ib, wb)
+            } else {
+                (ia, wa)
+            };
+            Ok((index, weight, kept))
+        }
+    }
+}
 
 /// Trajectories kept per run for the per-point bands.
 pub const BAND_METRICS: [&str; 8] = [
@@ -55,6 +84,9 @@ pub enum SweepError {
     },
     #[error("{0}")]
     Incomplete(String),
+    /// A run produced a non-finite number (a bug, never written as data).
+    #[error("{0}")]
+    NonFinite(String),
     /// Stopped on request (Ctrl-C) after finishing the runs under way.
     #[error("interrupted after {done} of {total} runs")]
     Interrupted { done: usize, total: usize },
@@ -105,43 +137,111 @@ pub struct RunId {
     pub replication: u32,
 }
 
-/// A validated sweep: the base scenario, its design and one validated scenario per point.
+/// A validated sweep: the base scenario, its design, and what planning learnt from validating
+/// every point.
+///
+/// Design points are not kept as scenarios: each is rebuilt from [`Plan::point`] when it runs
+/// (one small TOML parse per run), so planning memory is the design's own size, O(points),
+/// whatever the population (issue 12: a scenario per point, each carrying the whole expanded
+/// design, made planning quadratic).
 pub struct Plan {
     pub scenario: Scenario,
-    pub design: Design,
-    pub points: Vec<Scenario>,
+    /// The expanded design, shared with `scenario` (not copied).
+    pub design: std::sync::Arc<Design>,
     pub replications: u32,
     /// SHA-256 of the resolved scenario (design included): the identity of the sweep.
     pub identity: String,
+    /// The resolved scenario without `[experiment]`, on which each point's overrides apply.
+    base: Source,
+    /// The design point with the largest weight (see [`Plan::weighed`]), first on ties.
+    pub heaviest: Scenario,
+    /// The base scenario's events that no design point changes (for chart markers).
+    pub shared_marks: Vec<EventMark>,
 }
 
 impl Plan {
     /// Validates every design point as a whole scenario before anything runs.
     pub fn new(scenario: Scenario) -> Result<Plan, SweepError> {
-        let design = scenario.design().cloned().ok_or_else(|| {
+        Plan::weighed(scenario, &|_| 0)
+    }
+
+    /// As [`Plan::new`], also keeping the point of largest `weigh` (e.g. its memory need) as
+    /// [`Plan::heaviest`]. Points are validated in parallel and dropped at once; the error
+    /// reported is that of the first invalid point, whatever the thread count.
+    pub fn weighed(
+        scenario: Scenario,
+        weigh: &(dyn Fn(&Scenario) -> u64 + Sync),
+    ) -> Result<Plan, SweepError> {
+        let design = scenario.shared_design().ok_or_else(|| {
             SweepError::Invalid(format!(
                 "scenario `{}` has no [experiment] table: add one with a design (grid, lhs or \
                  variants) to sweep it, or use `cocreate run`",
                 scenario.name()
             ))
         })?;
-        let mut points = Vec::with_capacity(design.points.len());
-        for point in &design.points {
-            let context = format!("experiment point {} ({})", point.index, point.label);
-            points.push(scenario.with_overrides(&point.overrides, &context)?);
-        }
+        let base = scenario.point_source("");
+        let marks = scenario.event_marks();
+        // Per point: (index, weight, which base marks it keeps) or the point's error.
+        let checked = design
+            .points
+            .par_iter()
+            .map(
+                |point| -> Result<(usize, u64, Vec<bool>), (usize, ScenarioError)> {
+                    let built = build_point(&base, point).map_err(|e| (point.index, e))?;
+                    let own = built.event_marks();
+                    let kept = marks.iter().map(|m| own.contains(m)).collect();
+                    Ok((point.index, weigh(&built), kept))
+                },
+            )
+            .fold(
+                || Ok((usize::MAX, 0u64, vec![true; marks.len()])),
+                merge_checked,
+            )
+            .reduce(
+                || Ok((usize::MAX, 0u64, vec![true; marks.len()])),
+                merge_checked,
+            );
+        let (heaviest, _, kept) = checked.map_err(|(_, error)| SweepError::Scenario(error))?;
+        let heaviest = match design.points.get(heaviest) {
+            Some(point) => build_point(&base, point)?,
+            None => scenario.clone(),
+        };
+        let shared_marks = marks
+            .into_iter()
+            .zip(kept)
+            .filter_map(|(mark, kept)| kept.then_some(mark))
+            .collect();
         let identity = crate::output::manifest::sha256_hex(scenario.resolved_toml().as_bytes());
         Ok(Plan {
             replications: scenario.replications(),
             scenario,
             design,
-            points,
             identity,
+            base,
+            heaviest,
+            shared_marks,
         })
     }
 
+    /// Number of design points.
+    pub fn point_count(&self) -> usize {
+        self.design.points.len()
+    }
+
+    /// The validated scenario of design point `index`, rebuilt from the base and the point's
+    /// overrides.
+    pub fn point(&self, index: usize) -> Result<Scenario, SweepError> {
+        let point = self.design.points.get(index).ok_or_else(|| {
+            SweepError::Invalid(format!(
+                "design point {index} does not exist ({} points)",
+                self.point_count()
+            ))
+        })?;
+        Ok(build_point(&self.base, point)?)
+    }
+
     pub fn run_count(&self) -> usize {
-        self.points.len() * self.replications as usize
+        self.point_count() * self.replications as usize
     }
 
     pub fn run(&self, run: usize) -> RunId {
@@ -184,7 +284,101 @@ pub struct RunRecord {
     /// Per firm, per [`BAND_METRICS`] metric: the values at ticks 0..=T (single precision
     /// suffices for bands).
     pub trajectories: Vec<Vec<Vec<f32>>>,
+    /// SHA-256 of the record's JSON written with this field empty ([`RunRecord::seal`]), so a
+    /// changed number is detected when the record is read.
+    #[serde(default)]
+    pub checksum: String,
 }
+
+impl RunRecord {
+    fn digest(&self) -> Result<String, serde_json::Error> {
+        let mut unsealed = self.clone();
+        unsealed.checksum.clear();
+        Ok(crate::output::manifest::sha256_hex(
+            serde_json::to_string(&unsealed)?.as_bytes(),
+        ))
+    }
+
+    /// Sets the checksum and returns the JSON text to write.
+    pub fn seal(&mut self) -> Result<String, serde_json::Error> {
+        self.checksum = self.digest()?;
+        serde_json::to_string(self)
+    }
+
+    /// Parses a record and checks its checksum (not yet its shape: see [`RunRecord::check`]).
+    pub fn parse(text: &str) -> Result<RunRecord, String> {
+        let record: RunRecord =
+            serde_json::from_str(text).map_err(|e| format!("not a run record: {e}"))?;
+        let digest = record.digest().map_err(|e| e.to_string())?;
+        if record.checksum.is_empty() {
+            return Err("has no checksum".to_owned());
+        }
+        if digest != record.checksum {
+            return Err("checksum does not match its content (the file was changed)".to_owned());
+        }
+        Ok(record)
+    }
+
+    /// Checks that the record is run `run` of the sweep `identity` and has the shape a run of
+    /// it has: one summary of every outcome per firm, a known regime per firm, and every band
+    /// metric at every tick, all finite.
+    pub fn check(
+        &self,
+        identity: &str,
+        run: RunId,
+        firms: usize,
+        ticks: usize,
+    ) -> Result<(), String> {
+        if self.sweep != identity {
+            return Err("belongs to another sweep".to_owned());
+        }
+        if (self.run, self.point, self.replication) != (run.run, run.point, run.replication) {
+            return Err(format!(
+                "is run {} (point {}, replication {}), not run {}",
+                self.run, self.point, self.replication, run.run
+            ));
+        }
+        let outcomes = FirmSummary::COLUMNS.len();
+        if self.outcomes.len() != firms || self.outcomes.iter().any(|o| o.len() != outcomes) {
+            return Err(format!(
+                "must hold {outcomes} outcomes for each of {firms} firms"
+            ));
+        }
+        if self.outcomes.iter().flatten().any(|v| !v.is_finite()) {
+            return Err("holds a non-finite outcome".to_owned());
+        }
+        if self.regimes.len() != firms || self.regimes.iter().any(|r| r.parse::<Regime>().is_err())
+        {
+            return Err(format!(
+                "must name a known regime for each of {firms} firms"
+            ));
+        }
+        let metrics = BAND_METRICS.len();
+        let shaped = self.trajectories.len() == firms
+            && self.trajectories.iter().all(|firm| {
+                firm.len() == metrics && firm.iter().all(|series| series.len() == ticks)
+            });
+        if !shaped {
+            return Err(format!(
+                "must hold {metrics} trajectories of {ticks} ticks for each of {firms} firms"
+            ));
+        }
+        if self
+            .trajectories
+            .iter()
+            .flatten()
+            .flatten()
+            .any(|v| !v.is_finite())
+        {
+            return Err("holds a non-finite trajectory value".to_owned());
+        }
+        Ok(())
+    }
+}
+
+/// Largest run record read (a record of 10 firms over 10^6 ticks is about 1 GB; a record is
+/// bounded by the scenario's own limits, this only stops a runaway file).
+const MAX_RECORD_BYTES: u64 = 4 << 30;
 
 /// The sweep's identity file content.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
@@ -200,16 +394,50 @@ fn run_path(dir: &Path, run: usize) -> PathBuf {
     dir.join(RUNS_DIR).join(format!("{run:07}.json"))
 }
 
-/// Reads a run record if it exists, belongs to this sweep and is the expected run.
-fn read_record(dir: &Path, plan: &Plan, run: RunId) -> Option<RunRecord> {
-    let text = fs::read_to_string(run_path(dir, run.run)).ok()?;
-    let record: RunRecord = serde_json::from_str(&text).ok()?;
-    (record.sweep == plan.identity
-        && record.run == run.run
-        && record.point == run.point
-        && record.replication == run.replication
-        && record.outcomes.len() == plan.firms())
-    .then_some(record)
+/// Reads a run record and checks it: its checksum, its identity and its shape.
+fn read_record(dir: &Path, plan: &Plan, run: RunId) -> Result<RunRecord, String> {
+    use std::io::Read;
+    let mut text = String::new();
+    fs::File::open(run_path(dir, run.run))
+        .and_then(|f| f.take(MAX_RECORD_BYTES).read_to_string(&mut text))
+        .map_err(|e| format!("cannot be read: {e}"))?;
+    let record = RunRecord::parse(&text)?;
+    record.check(&plan.identity, run, plan.firms(), plan.ticks())?;
+    Ok(record)
+}
+
+/// Checks every record file under `DIR/runs/` against its own checksum (without the plan:
+/// for `cocreate verify`). Returns the number of records, or one message per bad record.
+pub fn verify_records(dir: &Path) -> Result<usize, Vec<String>> {
+    let mut count = 0;
+    let mut problems = Vec::new();
+    let mut paths: Vec<PathBuf> = fs::read_dir(dir.join(RUNS_DIR))
+        .into_iter()
+        .flatten()
+        .flatten()
+        .map(|e| e.path())
+        .filter(|p| {
+            p.extension().is_some_and(|e| e == "json")
+                && !p
+                    .file_name()
+                    .is_some_and(|n| n.to_string_lossy().starts_with('.'))
+        })
+        .collect();
+    paths.sort();
+    for path in paths {
+        count += 1;
+        let checked = fs::read_to_string(&path)
+            .map_err(|e| format!("cannot be read: {e}"))
+            .and_then(|text| RunRecord::parse(&text).map(|_| ()));
+        if let Err(problem) = checked {
+            problems.push(format!("{}: {problem}", path.display()));
+        }
+    }
+    if problems.is_empty() {
+        Ok(count)
+    } else {
+        Err(problems)
+    }
 }
 
 /// Prepares the output directory: creates `runs/` and writes (or checks) the identity file, so
@@ -220,7 +448,7 @@ pub fn prepare(dir: &Path, plan: &Plan) -> Result<(), SweepError> {
     let identity = SweepIdentity {
         sweep: plan.identity.clone(),
         scenario: plan.scenario.name().to_owned(),
-        points: plan.points.len(),
+        points: plan.point_count(),
         replications: plan.replications,
         runs: plan.run_count(),
     };
@@ -230,18 +458,40 @@ pub fn prepare(dir: &Path, plan: &Plan) -> Result<(), SweepError> {
             Ok(existing) if existing == identity => return Ok(()),
             _ => {
                 return Err(SweepError::Invalid(format!(
-                    "{} holds the records of a different sweep ({}); choose another --out or \
-                     delete that directory",
+                    "{} holds the records of a different sweep ({} differs: another scenario, \
+                     design or --set); nothing was written. Choose another --out; the sweep \
+                     already there continues with `cocreate sweep --resume --out {}`",
                     dir.display(),
-                    path.display()
+                    path.display(),
+                    dir.display()
                 )));
             }
         }
     }
     let text =
         serde_json::to_string_pretty(&identity).map_err(|e| SweepError::Invalid(e.to_string()))?;
-    crate::output::atomic::write_bytes_atomic(&path, format!("{text}\n").as_bytes())
-        .map_err(io_error(&path))
+    // Shards of a sweep may prepare the directory at the same moment: the identity file is
+    // created without replacing one that appeared meanwhile (a hard link fails if the name
+    // exists), and that one is then checked like any other.
+    let temp = crate::output::atomic::temp_path_for(&path);
+    let written = fs::File::create(&temp).and_then(|mut file| {
+        use std::io::Write;
+        file.write_all(format!("{text}\n").as_bytes())?;
+        file.sync_all()
+    });
+    if let Err(source) = written {
+        let _ = fs::remove_file(&temp);
+        return Err(SweepError::Io { path: temp, source });
+    }
+    let linked = fs::hard_link(&temp, &path);
+    let _ = fs::remove_file(&temp);
+    match linked {
+        Ok(()) => Ok(()),
+        Err(error) if error.kind() == io::ErrorKind::AlreadyExists => prepare(dir, plan),
+        // A file system without hard links: an atomic rename (last writer wins).
+        Err(_) => crate::output::atomic::write_bytes_atomic(&path, format!("{text}\n").as_bytes())
+            .map_err(io_error(&path)),
+    }
 }
 
 /// Removes temporary record files that a killed process left behind for runs of `shard`
@@ -280,14 +530,24 @@ pub fn execute(
             if stop.load(Ordering::Relaxed) {
                 return Ok(0);
             }
-            if resume && read_record(dir, plan, run).is_some() {
+            if resume && read_record(dir, plan, run).is_ok() {
                 progress.advance(1);
                 return Ok(0);
             }
-            let record = execute_one(plan, run);
+            let mut record = execute_one(plan, run)?;
             let path = run_path(dir, run.run);
-            let text =
-                serde_json::to_string(&record).map_err(|e| SweepError::Invalid(e.to_string()))?;
+            record
+                .check(&plan.identity, run, plan.firms(), plan.ticks())
+                .map_err(|problem| {
+                    SweepError::NonFinite(format!(
+                        "run {} (design point {}, replication {}) {problem}; this is a bug: \
+                         please report it with the scenario",
+                        run.run, run.point, run.replication
+                    ))
+                })?;
+            let text = record
+                .seal()
+                .map_err(|e| SweepError::Invalid(e.to_string()))?;
             crate::output::atomic::write_bytes_atomic(&path, text.as_bytes())
                 .map_err(io_error(&path))?;
             progress.advance(1);
@@ -304,10 +564,10 @@ pub fn execute(
     Ok(executed)
 }
 
-fn execute_one(plan: &Plan, run: RunId) -> RunRecord {
-    let scenario = &plan.points[run.point];
+fn execute_one(plan: &Plan, run: RunId) -> Result<RunRecord, SweepError> {
+    let scenario = plan.point(run.point)?;
     let replication = run_replication(
-        scenario,
+        &scenario,
         run.replication,
         Keep { customers: false },
         &Silent,
@@ -327,7 +587,7 @@ fn execute_one(plan: &Plan, run: RunId) -> RunRecord {
                 .collect()
         })
         .collect();
-    RunRecord {
+    Ok(RunRecord {
         sweep: plan.identity.clone(),
         run: run.run,
         point: run.point,
@@ -344,7 +604,8 @@ fn execute_one(plan: &Plan, run: RunId) -> RunRecord {
             .map(|s| s.regime.to_string())
             .collect(),
         trajectories,
-    }
+        checksum: String::new(),
+    })
 }
 
 /// The runs without a record file. ([`prepare`] guarantees that records in the directory
@@ -407,18 +668,18 @@ where
     let firms = plan.firms();
     let replications = plan.replications as usize;
     let mut rows = Vec::with_capacity(plan.run_count() * firms);
-    let mut points = Vec::with_capacity(plan.points.len() * firms);
+    let mut points = Vec::with_capacity(plan.point_count() * firms);
     let mut variant_bands = Vec::new();
-    for point in 0..plan.points.len() {
+    for point in 0..plan.point_count() {
         let mut bands = Bands::with_metrics(&BAND_METRICS, firms, plan.ticks());
         for replication in 0..replications {
             let run = plan.run(point * replications + replication);
-            let record = read_record(dir, plan, run).ok_or_else(|| {
+            let record = read_record(dir, plan, run).map_err(|problem| {
                 SweepError::Incomplete(format!(
-                    "the record of run {} ({}) is unreadable or belongs to another sweep; \
-                     rerun with --resume to recompute it",
+                    "{}: the record of run {} {problem}; it counts as missing: rerun the sweep \
+                     with --resume to recompute it",
+                    run_path(dir, run.run).display(),
                     run.run,
-                    run_path(dir, run.run).display()
                 ))
             })?;
             for firm in 0..firms {
@@ -483,7 +744,7 @@ fn contrasts(rows: &[RunRow], plan: &Plan) -> Vec<Contrast> {
         rows[(point * replications + replication) * firms + firm].outcomes[outcome]
     };
     let mut out = Vec::new();
-    for point in 1..plan.points.len() {
+    for point in 1..plan.point_count() {
         for firm in 0..firms {
             for (outcome, name) in FirmSummary::COLUMNS.iter().enumerate() {
                 let differences = (0..replications)

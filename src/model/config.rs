@@ -353,6 +353,11 @@ impl Default for Staff {
     }
 }
 
+/// Largest price or cost accepted, in currency units per week: large enough for any currency,
+/// small enough that profit summed over customers and ticks stays finite (issue 12: 1.7e308
+/// overflowed to infinity and NaN).
+pub const MAX_MONEY: f64 = 1e9;
+
 /// Money per week, in arbitrary currency units.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[serde(default, deny_unknown_fields)]
@@ -667,7 +672,7 @@ impl Config {
                 ("training", c.training),
                 ("wage", c.wage),
             ] {
-                check.non_negative(&at(&format!("costs.{name}")), value);
+                check.range(&at(&format!("costs.{name}")), value, 0.0, MAX_MONEY);
             }
         }
         if share_sum.is_finite() && (share_sum - 1.0).abs() > 1e-6 {

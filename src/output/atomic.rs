@@ -39,6 +39,7 @@ where
     F: FnOnce(&mut BufWriter<fs::File>) -> io::Result<()>,
 {
     let temp = temp_path_for(path);
+    let _live = Live::register(&temp);
     let result = (|| {
         let mut writer = BufWriter::new(fs::File::create(&temp)?);
         fill(&mut writer)?;
@@ -61,16 +62,19 @@ pub struct AtomicFile {
     path: PathBuf,
     temp: PathBuf,
     writer: Option<BufWriter<fs::File>>,
+    _live: Live,
 }
 
 impl AtomicFile {
     pub fn create(path: &Path) -> io::Result<AtomicFile> {
         let temp = temp_path_for(path);
+        let live = Live::register(&temp);
         let writer = BufWriter::new(fs::File::create(&temp)?);
         Ok(AtomicFile {
             path: path.to_owned(),
             temp,
             writer: Some(writer),
+            _live: live,
         })
     }
 
@@ -101,6 +105,50 @@ impl Drop for AtomicFile {
 /// Writes a whole byte string atomically.
 pub fn write_bytes_atomic(path: &Path, bytes: &[u8]) -> io::Result<()> {
     write_atomic(path, |w| w.write_all(bytes))
+}
+
+/// Temporary files being written by this process, so that a signal handler can remove them
+/// before the process exits ([`remove_live_temporaries`]): a killed `run` would otherwise leave
+/// a temporary as large as customers.csv behind.
+static LIVE: std::sync::Mutex<Vec<PathBuf>> = std::sync::Mutex::new(Vec::new());
+
+/// A temporary file's entry in [`LIVE`], removed from it when dropped (after commit or
+/// removal of the file).
+struct Live(PathBuf);
+
+impl Live {
+    fn register(temp: &Path) -> Live {
+        if let Ok(mut live) = LIVE.lock() {
+            live.push(temp.to_owned());
+        }
+        Live(temp.to_owned())
+    }
+}
+
+impl Drop for Live {
+    fn drop(&mut self) {
+        if let Ok(mut live) = LIVE.lock()
+            && let Some(at) = live.iter().position(|p| *p == self.0)
+        {
+            live.swap_remove(at);
+        }
+    }
+}
+
+/// Removes every temporary file this process is writing. For signal handlers (which run on
+/// their own thread, see `ctrlc`), just before the process exits; returns how many it removed.
+pub fn remove_live_temporaries() -> usize {
+    remove_live_under(Path::new(""))
+}
+
+/// [`remove_live_temporaries`] restricted to files under `dir` (every file for an empty path).
+fn remove_live_under(dir: &Path) -> usize {
+    let Ok(live) = LIVE.lock() else {
+        return 0;
+    };
+    live.iter()
+        .filter(|p| p.starts_with(dir) && fs::remove_file(p).is_ok())
+        .count()
 }
 
 #[cfg(test)]
@@ -144,5 +192,16 @@ mod tests {
         assert!(result.is_err());
         assert_eq!(fs::read_to_string(&path).unwrap(), "old");
         assert_eq!(fs::read_dir(dir.path()).unwrap().count(), 1);
+    }
+
+    #[test]
+    fn live_temporaries_can_be_removed_by_a_signal_handler() {
+        let dir = tempfile::tempdir().unwrap();
+        let mut file = AtomicFile::create(&dir.path().join("c.csv")).unwrap();
+        file.writer().write_all(b"partial").unwrap();
+        file.writer().flush().unwrap();
+        assert_eq!(fs::read_dir(dir.path()).unwrap().count(), 1);
+        assert_eq!(remove_live_under(dir.path()), 1);
+        assert_eq!(fs::read_dir(dir.path()).unwrap().count(), 0);
     }
 }

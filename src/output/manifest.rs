@@ -91,10 +91,103 @@ pub fn manifest(record: &RunRecord) -> Value {
 }
 
 /// Writes `manifest.json` atomically. It is written last, so its presence with `"completed":
-/// true` means every other file of the run is complete.
+/// true` means every other file of the run is complete. It also records the SHA-256 of every
+/// file it lists (`"sha256": {"file": "hex", ...}`, read back from disk), so that a file
+/// replaced later by another run no longer matches ([`verify`]).
 pub fn write_manifest(path: &Path, record: &RunRecord) -> io::Result<()> {
-    let text = serde_json::to_string_pretty(&manifest(record)).map_err(io::Error::other)?;
+    let mut value = manifest(record);
+    let dir = path.parent().unwrap_or(Path::new("."));
+    let mut digests = serde_json::Map::new();
+    for file in record.files {
+        digests.insert(file.clone(), Value::String(sha256_file(&dir.join(file))?));
+    }
+    if let Value::Object(map) = &mut value {
+        map.insert("sha256".to_owned(), Value::Object(digests));
+    }
+    let text = serde_json::to_string_pretty(&value).map_err(io::Error::other)?;
     write_bytes_atomic(path, format!("{text}\n").as_bytes())
+}
+
+/// Lowercase hexadecimal SHA-256 of a file's content, read in blocks.
+pub fn sha256_file(path: &Path) -> io::Result<String> {
+    use std::io::Read;
+    let mut file = std::fs::File::open(path)?;
+    let mut hasher = Sha256::new();
+    let mut buffer = vec![0u8; 1 << 16];
+    loop {
+        let n = file.read(&mut buffer)?;
+        if n == 0 {
+            break;
+        }
+        hasher.update(&buffer[..n]);
+    }
+    Ok(hasher
+        .finalize()
+        .iter()
+        .map(|b| format!("{b:02x}"))
+        .collect())
+}
+
+/// A file whose content does not match the manifest.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Mismatch {
+    pub file: String,
+    pub problem: String,
+}
+
+/// Checks every file a manifest lists against its recorded SHA-256. Returns the number of
+/// files checked, or the problems found. A manifest without `"completed": true`, or without
+/// digests (written before digests were recorded), is itself a problem.
+pub fn verify(dir: &Path, manifest: &Value) -> Result<usize, Vec<Mismatch>> {
+    let problem = |file: &str, problem: &str| Mismatch {
+        file: file.to_owned(),
+        problem: problem.to_owned(),
+    };
+    if manifest.get("completed") != Some(&Value::Bool(true)) {
+        return Err(vec![problem(
+            "manifest.json",
+            "does not say \"completed\": true",
+        )]);
+    }
+    let (Some(files), Some(digests)) = (
+        manifest.get("files").and_then(Value::as_array),
+        manifest.get("sha256").and_then(Value::as_object),
+    ) else {
+        return Err(vec![problem(
+            "manifest.json",
+            "lists no file digests (\"files\" and \"sha256\")",
+        )]);
+    };
+    let mut problems = Vec::new();
+    for file in files {
+        let Some(file) = file.as_str() else {
+            problems.push(problem("manifest.json", "a file name is not a string"));
+            continue;
+        };
+        let relative = Path::new(file);
+        if relative.is_absolute()
+            || relative
+                .components()
+                .any(|c| matches!(c, std::path::Component::ParentDir))
+        {
+            problems.push(problem(file, "is not a path inside the directory"));
+            continue;
+        }
+        let Some(want) = digests.get(file).and_then(Value::as_str) else {
+            problems.push(problem(file, "has no recorded SHA-256"));
+            continue;
+        };
+        match sha256_file(&dir.join(relative)) {
+            Ok(have) if have == want => {}
+            Ok(_) => problems.push(problem(file, "content differs from the manifest's SHA-256")),
+            Err(error) => problems.push(problem(file, &format!("cannot be read: {error}"))),
+        }
+    }
+    if problems.is_empty() {
+        Ok(files.len())
+    } else {
+        Err(problems)
+    }
 }
 
 #[cfg(test)]

@@ -105,7 +105,7 @@ fn firm_label(plan: &Plan, firm: usize, what: &str) -> String {
 fn subtitle(plan: &Plan) -> String {
     format!(
         "{} points x {} replications, mean with 95% interval",
-        plan.points.len(),
+        plan.point_count(),
         plan.replications
     )
 }
@@ -291,13 +291,7 @@ fn outcome_by_factor(plan: &Plan, results: &SweepResults) -> Chart {
 /// Markers for the events that every variant shares (an event a variant changes or adds is
 /// not marked, since it would not hold for all the lines).
 fn shared_event_markers(plan: &Plan) -> Vec<Marker> {
-    let shared: Vec<_> = plan
-        .scenario
-        .event_marks()
-        .into_iter()
-        .filter(|mark| plan.points.iter().all(|p| p.event_marks().contains(mark)))
-        .collect();
-    trajectories::event_markers(&shared)
+    trajectories::event_markers(&plan.shared_marks)
 }
 
 fn variant_trajectories(plan: &Plan, results: &SweepResults) -> Chart {

@@ -192,6 +192,17 @@ impl ExperimentSpec {
             let integer = self.factor_kind(index, resolved, issues);
             let at = |key: &str| format!("experiment.factors.{index}.{key}");
             let values = match (&factor.values[..], factor.range, factor.steps) {
+                // Bounded before expanding: `steps` alone could ask for billions of values.
+                (values, _, steps)
+                    if values.len() > MAX_POINTS
+                        || steps.is_some_and(|n| n as usize > MAX_POINTS) =>
+                {
+                    issues.push((
+                        at(if values.is_empty() { "steps" } else { "values" }),
+                        format!("the grid has more than {MAX_POINTS} points"),
+                    ));
+                    continue;
+                }
                 ([], Some([low, high]), Some(steps)) if steps >= 1 => {
                     if steps == 1 {
                         vec![low]
@@ -229,14 +240,14 @@ impl ExperimentSpec {
                 issues.push((at("values"), format!("must be finite numbers, got {bad}")));
                 continue;
             }
-            if integer == Some(true) {
-                if let Some(bad) = values.iter().find(|v| v.fract() != 0.0) {
-                    issues.push((
-                        at("values"),
-                        format!("`{}` is a whole number, got {bad}", factor.key),
-                    ));
-                    continue;
-                }
+            if integer == Some(true)
+                && let Some(bad) = values.iter().find(|v| v.fract() != 0.0)
+            {
+                issues.push((
+                    at("values"),
+                    format!("`{}` is a whole number, got {bad}", factor.key),
+                ));
+                continue;
             }
             levels.push((factor.key.clone(), integer.unwrap_or(false), values));
         }

@@ -211,6 +211,12 @@ pub fn explain(text: &str, error: &toml::de::Error) -> Explained {
         _ => path,
     };
 
+    if message == "duplicate key"
+        && let Some(key) = error.span().and_then(|span| key_at(text, span.start))
+    {
+        message = format!("duplicate key `{key}`: it is already set above");
+    }
+
     let Some(span) = error.span() else {
         // Without a span toml still records the table keys leading to the
         // error; an unknown field with no recorded keys is at the top level.
@@ -244,6 +250,141 @@ pub fn explain(text: &str, error: &toml::de::Error) -> Explained {
         path,
         message,
     }
+}
+
+/// The bare or quoted key starting at `offset` (for "duplicate key" errors).
+fn key_at(text: &str, offset: usize) -> Option<String> {
+    let rest = text.get(offset..)?;
+    let rest = rest.trim_start_matches(['[', ' ', '\t']);
+    let key: String = rest
+        .chars()
+        .take_while(|c| c.is_alphanumeric() || matches!(c, '_' | '-' | '.' | '"'))
+        .collect();
+    let key = key.trim_matches('"').to_owned();
+    (!key.is_empty()).then_some(key)
+}
+
+/// Staff traits, which a user may write under `policy` by mistake, and policy levers, the
+/// reverse.
+const STAFF_KEYS: [&str; 9] = [
+    "helpfulness",
+    "empathy",
+    "politeness",
+    "responsiveness",
+    "rudeness",
+    "indifference",
+    "initial_morale",
+    "spread",
+    "capacity",
+];
+const POLICY_KEYS: [&str; 11] = [
+    "incentive",
+    "feedback_solicitation",
+    "act_on_feedback",
+    "recognition",
+    "surprise_delight",
+    "service_recovery",
+    "complaint_outlets",
+    "tech_reliability",
+    "training",
+    "defensiveness",
+    "staffing",
+];
+
+/// Rewrites one diagnostic line for people rather than for Rust: type names become words
+/// ("a whole number", "a number"), numbers of more than 20 digits are shown in scientific
+/// notation, and common structural mistakes get a hint (`[firms.policy]` without `[[firms]]`,
+/// a staff trait under `policy` and the reverse).
+pub fn plain(line: &str) -> String {
+    let mut out = line.to_owned();
+    for (rust, words) in [
+        ("expected u32", "expected a whole number (0 to 4294967295)"),
+        ("expected u64", "expected a whole number (0 or more)"),
+        ("expected i64", "expected a whole number"),
+        ("expected usize", "expected a whole number (0 or more)"),
+        ("expected f64", "expected a number"),
+        ("expected f32", "expected a number"),
+        (" as i128", ""),
+        ("floating point `", "number `"),
+        ("integer `", "whole number `"),
+    ] {
+        out = out.replace(rust, words);
+    }
+    out = shorten_numbers(&out);
+    for (table, hint) in [
+        (
+            "firms",
+            "firms are written `[[firms]]` (one table per firm), then `[firms.policy]`, `[firms.staff]`, `[firms.costs]` under it",
+        ),
+        (
+            "events",
+            "events are written `[[events]]` (one table per event)",
+        ),
+        (
+            "experiment.factors",
+            "factors are written `[[experiment.factors]]`",
+        ),
+        (
+            "experiment.variants",
+            "variants are written `[[experiment.variants]]`",
+        ),
+    ] {
+        if out.contains(&format!(" {table}: invalid type: map, expected a sequence")) {
+            out.push_str(&format!("; {hint}"));
+        }
+    }
+    for (keys, wrong, right) in [
+        (&STAFF_KEYS[..], ".policy.", "staff"),
+        (&POLICY_KEYS[..], ".staff.", "policy"),
+    ] {
+        if let Some(key) = keys
+            .iter()
+            .find(|k| out.contains(&format!("{wrong}{k}: unknown field `{k}`")))
+        {
+            out.push_str(&format!(
+                "; `{key}` belongs in `[firms.{right}]`, not `[firms.{}]`",
+                wrong.trim_matches('.')
+            ));
+        }
+    }
+    out
+}
+
+/// Writes digit runs longer than 20 digits (such as 1e308 printed in full) in scientific
+/// notation.
+fn shorten_numbers(text: &str) -> String {
+    let bytes = text.as_bytes();
+    let mut out = String::with_capacity(text.len());
+    let mut i = 0;
+    while i < bytes.len() {
+        if bytes[i].is_ascii_digit() && (i == 0 || !bytes[i - 1].is_ascii_alphanumeric()) {
+            let mut j = i;
+            while j < bytes.len() && bytes[j].is_ascii_digit() {
+                j += 1;
+            }
+            let mut end = j;
+            if end + 1 < bytes.len() && bytes[end] == b'.' && bytes[end + 1].is_ascii_digit() {
+                end += 1;
+                while end < bytes.len() && bytes[end].is_ascii_digit() {
+                    end += 1;
+                }
+            }
+            if j - i > 20
+                && let Ok(value) = text[i..end].parse::<f64>()
+            {
+                out.push_str(&format!("{value:e}"));
+                i = end;
+                continue;
+            }
+            out.push_str(&text[i..end]);
+            i = end;
+            continue;
+        }
+        let c = text[i..].chars().next().unwrap_or(' ');
+        out.push(c);
+        i += c.len_utf8();
+    }
+    out
 }
 
 /// The key path toml records on errors that have no span.
@@ -389,6 +530,33 @@ fn levenshtein(a: &[char], b: &[char]) -> usize {
         std::mem::swap(&mut previous, &mut current);
     }
     previous[b.len()]
+}
+
+#[cfg(test)]
+mod plain_tests {
+    use super::*;
+
+    #[test]
+    fn messages_use_words_short_numbers_and_hints() {
+        let big = format!("got 1{}.0, expected u32", "0".repeat(308));
+        assert_eq!(
+            plain(&big),
+            "got 1e308, expected a whole number (0 to 4294967295)"
+        );
+        assert_eq!(plain("x: expected f64"), "x: expected a number");
+        assert!(
+            plain("f.toml:2:2: firms: invalid type: map, expected a sequence")
+                .contains("[[firms]]")
+        );
+        assert!(
+            plain("f.toml:4:1: firms.0.policy.rudeness: unknown field `rudeness`, expected one of")
+                .contains("belongs in `[firms.staff]`")
+        );
+        assert_eq!(
+            plain("seed 12345678901234567890"),
+            "seed 12345678901234567890"
+        );
+    }
 }
 
 #[cfg(test)]

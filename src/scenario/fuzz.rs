@@ -20,10 +20,10 @@ pub fn exercise(data: &[u8]) {
         text: text.to_owned(),
     };
     let mut overrides = Vec::new();
-    if let Some(first) = text.lines().next() {
-        if let Ok(item) = first.parse::<Override>() {
-            overrides.push(item);
-        }
+    if let Some(first) = text.lines().next()
+        && let Ok(item) = first.parse::<Override>()
+    {
+        overrides.push(item);
     }
     for sets in [&[][..], &overrides[..]] {
         let Ok(scenario) = Scenario::load(&source, sets) else {

@@ -30,6 +30,9 @@ pub const BASELINE_NAME: &str = "scenarios/baseline.toml (built in)";
 
 /// Longest run accepted, in ticks (about 20,000 years of weeks).
 pub const MAX_TICKS: u32 = 1_000_000;
+/// Longest scenario name (it names the default output directory; file systems allow 255
+/// bytes per name).
+pub const MAX_NAME_CHARS: usize = 100;
 /// Most replications accepted in one run.
 pub const MAX_REPLICATIONS: u32 = 100_000;
 
@@ -133,7 +136,8 @@ pub struct Scenario {
     file: ScenarioFile,
     /// The model's configuration at tick 0 and its changes by `[[events]]`.
     schedule: Schedule,
-    design: Option<Design>,
+    /// Shared, not copied: a design can have a million points.
+    design: Option<std::sync::Arc<Design>>,
     /// Resolved `[survey]` respondent behaviour.
     survey: crate::survey::Settings,
 }
@@ -141,6 +145,12 @@ pub struct Scenario {
 impl Scenario {
     /// Parses `source`, applies `overrides` in order and validates the result.
     pub fn load(source: &Source, overrides: &[Override]) -> Result<Scenario, ScenarioError> {
+        Scenario::load_raw(source, overrides).map_err(|error| ScenarioError {
+            lines: error.lines.iter().map(|l| diagnostics::plain(l)).collect(),
+        })
+    }
+
+    fn load_raw(source: &Source, overrides: &[Override]) -> Result<Scenario, ScenarioError> {
         let file = parse(source, overrides)?;
         let mut lines = Vec::new();
         for (path, message) in check_run_settings(&file) {
@@ -160,7 +170,7 @@ impl Scenario {
             Some(spec) => {
                 let resolved = toml::Table::try_from(&file).unwrap_or_default();
                 match spec.expand(&resolved, file.seed) {
-                    Ok(design) => Some(design),
+                    Ok(design) => Some(std::sync::Arc::new(design)),
                     Err(issues) => {
                         for (path, message) in issues {
                             lines.push(locate(source, overrides, &path, &message));
@@ -210,9 +220,45 @@ impl Scenario {
         Scenario::load(&source, overrides)
     }
 
+    /// The resolved scenario without its `[experiment]` table, as the source of design points
+    /// ([`Scenario::with_overrides`] on it rebuilds a point without expanding the design again,
+    /// so a point costs the same whatever the size of the design).
+    pub fn point_source(&self, name: &str) -> Source {
+        let mut file = self.file.clone();
+        file.experiment = None;
+        Source {
+            name: name.to_owned(),
+            text: toml::to_string(&file)
+                .unwrap_or_else(|error| format!("# cannot print: {error}\n")),
+        }
+    }
+
+    /// Things that are valid but probably not meant, one line each (printed on stderr by the
+    /// commands): events that start after the last tick and so never happen.
+    pub fn warnings(&self) -> Vec<String> {
+        self.file
+            .events
+            .iter()
+            .enumerate()
+            .filter(|(_, event)| event.tick > self.file.ticks)
+            .map(|(index, event)| {
+                format!(
+                    "warning: events.{index}: starts at tick {} but the run ends at tick {}, \
+                     so it never happens",
+                    event.tick, self.file.ticks
+                )
+            })
+            .collect()
+    }
+
     /// The expanded experiment design, if the scenario has an `[experiment]` table.
     pub fn design(&self) -> Option<&Design> {
-        self.design.as_ref()
+        self.design.as_deref()
+    }
+
+    /// The expanded design, shared (a sweep's plan keeps it without copying it).
+    pub fn shared_design(&self) -> Option<std::sync::Arc<Design>> {
+        self.design.clone()
     }
 
     pub fn name(&self) -> &str {
@@ -458,6 +504,16 @@ fn check_run_settings(file: &ScenarioFile) -> Vec<(String, String)> {
                 "must be a non-empty name of letters, digits, `_`, `-` and `.` (it names the \
                  output directory), got {:?}",
                 file.name
+            ),
+        ));
+    }
+    if file.name.chars().count() > MAX_NAME_CHARS {
+        issues.push((
+            "name".to_owned(),
+            format!(
+                "must be at most {MAX_NAME_CHARS} characters (it names the output directory), \
+                 got {}",
+                file.name.chars().count()
             ),
         ));
     }

@@ -41,6 +41,20 @@ pub enum OverrideError {
         /// The key part of the argument.
         key: String,
     },
+    /// The key has more segments than any scenario key (a deep path would exhaust the stack).
+    #[error(
+        "`{}`: key `{first}.…` has {segments} segments, but scenario keys have at most \
+         {MAX_KEY_SEGMENTS}",
+        shorten(raw)
+    )]
+    TooDeep {
+        /// The argument as given.
+        raw: String,
+        /// The first segment of the key.
+        first: String,
+        /// How many segments the key has.
+        segments: usize,
+    },
     /// Nothing after the `=`.
     #[error("`{raw}`: the value after `=` is empty (for an empty string write KEY=\"\")")]
     EmptyValue {
@@ -106,6 +120,29 @@ fn elements(len: usize) -> &'static str {
     if len == 1 { "element" } else { "elements" }
 }
 
+/// Most segments a `--set` key may have (the deepest scenario key has about 6).
+pub const MAX_KEY_SEGMENTS: usize = 32;
+
+/// An argument cut to 80 characters for messages.
+fn shorten(raw: &str) -> String {
+    match raw.char_indices().nth(80) {
+        Some((at, _)) => format!("{}…", &raw[..at]),
+        None => raw.to_owned(),
+    }
+}
+
+/// Refuses keys deeper than [`MAX_KEY_SEGMENTS`].
+fn check_depth(raw: &str, segments: &[&str]) -> Result<(), OverrideError> {
+    if segments.len() > MAX_KEY_SEGMENTS {
+        return Err(OverrideError::TooDeep {
+            raw: raw.to_owned(),
+            first: shorten(segments[0]),
+            segments: segments.len(),
+        });
+    }
+    Ok(())
+}
+
 /// One parsed `--set KEY=VALUE`.
 #[derive(Debug, Clone, PartialEq)]
 pub struct Override {
@@ -130,6 +167,7 @@ impl FromStr for Override {
             return Err(OverrideError::EmptyKey { raw: owned() });
         }
         let segments: Vec<&str> = key.split('.').map(str::trim).collect();
+        check_depth(raw, &segments)?;
         if segments.iter().any(|segment| segment.is_empty()) {
             return Err(OverrideError::EmptySegment {
                 raw: owned(),
@@ -205,6 +243,7 @@ pub fn get<'a>(doc: &'a Table, key: &str) -> Option<&'a Value> {
 fn apply_one(doc: &mut Table, item: &Override) -> Result<(), OverrideError> {
     // `Override`'s fields are public, so re-check what `from_str` guarantees.
     let segments: Vec<&str> = item.key.split('.').map(str::trim).collect();
+    check_depth(&item.raw, &segments)?;
     if item.key.trim().is_empty() {
         return Err(OverrideError::EmptyKey {
             raw: item.raw.clone(),
