@@ -45,6 +45,19 @@ fn dispatch(command: Command) -> Result<(), AppError> {
             print_written(&outcome.table, &outcome.files, &outcome.out_dir, args.quiet);
             outcome.verdict()?;
         }
+        Command::Compare(args) => {
+            let outcome = app::compare(&args)?;
+            print_written(
+                &outcome.report,
+                &outcome.files,
+                &outcome.out_dir,
+                args.quiet,
+            );
+        }
+        Command::Report(args) => {
+            let path = app::report(&args.dir)?;
+            println!("wrote {}", path.display());
+        }
         Command::Survey(args) => {
             let outcome = app::survey(&args)?;
             print_written(

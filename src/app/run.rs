@@ -58,17 +58,21 @@ pub fn run(args: &RunArgs) -> Result<RunOutcome, AppError> {
     std::fs::create_dir_all(&out_dir).map_err(AppError::write(&out_dir))?;
     let customers_path = out_dir.join("customers.csv");
     let names = scenario.firm_names();
-    let mut customers_file =
-        AtomicFile::create(&customers_path).map_err(AppError::write(&customers_path))?;
-    csv::write_customers_header(customers_file.writer())
-        .map_err(AppError::write(&customers_path))?;
+    let mut customers_file = if args.no_customers {
+        None
+    } else {
+        let mut file =
+            AtomicFile::create(&customers_path).map_err(AppError::write(&customers_path))?;
+        csv::write_customers_header(file.writer()).map_err(AppError::write(&customers_path))?;
+        Some(file)
+    };
     let replications = experiment::run_streaming(&scenario, &progress, |replication, customers| {
-        csv::write_customer_rows(
-            customers_file.writer(),
-            replication.index,
-            customers,
-            &names,
-        )
+        match customers_file.as_mut() {
+            Some(file) => {
+                csv::write_customer_rows(file.writer(), replication.index, customers, &names)
+            }
+            None => Ok(()),
+        }
     })
     .map_err(AppError::write(&customers_path))?;
     progress.0.finish_and_clear();
@@ -82,8 +86,18 @@ pub fn run(args: &RunArgs) -> Result<RunOutcome, AppError> {
         started,
         clock,
     )?;
+    let mut report = report::table(&replications, &scenario.firm_names());
+    if let Some(baseline) = &args.against {
+        let comparison = super::compare_dirs(baseline, &out_dir, &out_dir.join("against"))?;
+        report.push_str(&format!(
+            "\ncompared with {} (A) as this run (B); written to {}\n{}",
+            baseline.display(),
+            comparison.out_dir.display(),
+            comparison.report
+        ));
+    }
     Ok(RunOutcome {
-        report: report::table(&replications, &scenario.firm_names()),
+        report,
         out_dir,
         files,
     })
@@ -93,7 +107,7 @@ fn write_outputs(
     out_dir: &Path,
     scenario: &Scenario,
     replications: &[experiment::Replication],
-    customers_file: AtomicFile,
+    customers_file: Option<AtomicFile>,
     source: &str,
     started: SystemTime,
     clock: Instant,
@@ -109,9 +123,11 @@ fn write_outputs(
         write(&path, replications, &names).map_err(AppError::write(&path))?;
         files.push(path);
     }
-    let path = out_dir.join("customers.csv");
-    customers_file.commit().map_err(AppError::write(&path))?;
-    files.push(path);
+    if let Some(customers_file) = customers_file {
+        let path = out_dir.join("customers.csv");
+        customers_file.commit().map_err(AppError::write(&path))?;
+        files.push(path);
+    }
     let bands = Bands::from_replications(replications, names.len());
     let charts_dir = out_dir.join("charts");
     files.extend(trajectories::write_all(
@@ -122,7 +138,6 @@ fn write_outputs(
         &trajectories::event_markers(&scenario.event_marks()),
     )?);
 
-    let path = out_dir.join("manifest.json");
     let seeds: Vec<u64> = replications.iter().map(|r| r.seed).collect();
     let relative: Vec<String> = files
         .iter()
@@ -138,7 +153,9 @@ fn write_outputs(
         files: &relative,
         extra: serde_json::Value::Null,
     };
-    manifest::write_manifest(&path, &record).map_err(AppError::write(&path))?;
-    files.push(path);
+    files.extend(super::write_report_and_manifest(
+        out_dir,
+        manifest::manifest(&record),
+    )?);
     Ok(files)
 }

@@ -99,7 +99,6 @@ pub fn survey(args: &SurveyArgs) -> Result<RunOutcome, AppError> {
     files::write_model(&path).map_err(AppError::write(&path))?;
     written.push(path);
 
-    let path = out_dir.join("manifest.json");
     let relative: Vec<String> = written
         .iter()
         .map(|f| f.strip_prefix(&out_dir).unwrap_or(f).display().to_string())
@@ -130,8 +129,10 @@ pub fn survey(args: &SurveyArgs) -> Result<RunOutcome, AppError> {
             }
         }),
     };
-    manifest::write_manifest(&path, &record).map_err(AppError::write(&path))?;
-    written.push(path);
+    written.extend(super::write_report_and_manifest(
+        &out_dir,
+        manifest::manifest(&record),
+    )?);
     Ok(RunOutcome {
         report: report(&result, tick),
         out_dir,

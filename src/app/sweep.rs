@@ -212,7 +212,6 @@ fn finish(
         &results,
     )?);
 
-    let path = dir.join("manifest.json");
     let seeds: Vec<u64> = (0..plan.replications)
         .map(|r| crate::model::rng::replication_seed(plan.scenario.seed(), u64::from(r)))
         .collect();
@@ -245,7 +244,9 @@ fn finish(
         files: &relative,
         extra,
     };
-    manifest::write_manifest(&path, &record).map_err(AppError::write(&path))?;
-    files.push(path);
+    files.extend(super::write_report_and_manifest(
+        dir,
+        manifest::manifest(&record),
+    )?);
     Ok(files)
 }

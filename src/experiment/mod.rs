@@ -6,6 +6,7 @@
 //! replication order, so outputs never depend on which finished first.
 
 pub mod bands;
+pub mod compare;
 pub mod stats;
 pub mod summary;
 pub mod sweep;

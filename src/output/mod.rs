@@ -13,6 +13,7 @@ pub mod bars;
 pub mod charts;
 pub mod csv;
 pub mod heatmap;
+pub mod html;
 pub mod manifest;
 pub mod report;
 pub mod survey;
