@@ -209,7 +209,8 @@ fn trim(s: &str) -> String {
 
 fn table(id: &str, caption: &str, header: &[String], rows: &[Vec<Cell>], sortable: bool) -> String {
     let mut out = format!(
-        "<div class=\"scroll\"><table id=\"{}\"{}>\n<caption>{}</caption>\n<thead><tr>",
+        "<div class=\"scroll{}\"><table id=\"{}\"{}>\n<caption>{}</caption>\n<thead><tr>",
+        if rows.len() > 25 { " tall" } else { "" },
         escape(id),
         if sortable { " class=\"sortable\"" } else { "" },
         escape(caption)
@@ -755,7 +756,36 @@ fn charts(dir: &Path) -> io::Result<String> {
             .collect(),
         Err(_) => return Ok(String::new()),
     };
-    stems.sort();
+    // The order a reader follows (outcomes, then their drivers), then the rest by name.
+    const ORDER: [&str; 20] = [
+        "value",
+        "profit",
+        "customers",
+        "psychology",
+        "experience",
+        "staff_quality",
+        "compare_runs",
+        "compare_difference",
+        "variant_outcomes",
+        "contrasts",
+        "variant_trajectories",
+        "policy_map",
+        "outcomes",
+        "regimes",
+        "outcome_by_factor",
+        "sensitivity",
+        "factor_effects",
+        "recovery_paradox",
+        "hysteresis",
+        "",
+    ];
+    stems.sort_by_key(|stem| {
+        let rank = ORDER
+            .iter()
+            .position(|o| !o.is_empty() && stem.starts_with(o))
+            .unwrap_or(ORDER.len());
+        (rank, stem.clone())
+    });
     let mut out = String::new();
     for stem in stems {
         let svg = std::fs::read_to_string(charts_dir.join(format!("{stem}.svg")))?;
