@@ -158,6 +158,9 @@ pub fn wilson(p: f64, n: usize) -> (f64, f64) {
     ((centre - half).clamp(0.0, p), (centre + half).clamp(p, 1.0))
 }
 
+/// Below this many runs per point, regime shares are drawn as points with whiskers.
+const FEW_RUNS: usize = 10;
+
 fn one_factor_regimes(plan: &Plan, results: &SweepResults) -> Chart {
     let factor = &plan.design.factors[0];
     let x: Vec<f64> = plan.design.points.iter().map(|p| p.values[0]).collect();
@@ -184,11 +187,25 @@ fn one_factor_regimes(plan: &Plan, results: &SweepResults) -> Chart {
                             .collect();
                         let intervals: Vec<(f64, f64)> =
                             shares.iter().map(|&s| wilson(s, runs)).collect();
+                        // With few runs the Wilson bands are wide enough to fill the panel and
+                        // hide one regime under another: points with whiskers instead, each
+                        // regime nudged sideways so that the whiskers stay apart.
+                        let few = runs < FEW_RUNS;
+                        let (lo_x, hi_x) = x
+                            .iter()
+                            .fold((f64::INFINITY, f64::NEG_INFINITY), |(a, b), v| {
+                                (a.min(*v), b.max(*v))
+                            });
+                        let nudge = if few && hi_x > lo_x {
+                            (r as f64 - 1.0) * 0.012 * (hi_x - lo_x)
+                        } else {
+                            0.0
+                        };
                         Line {
                             label: regime.to_string(),
                             colour: r,
-                            dash: Dash::Solid,
-                            x: x.clone(),
+                            dash: if few { Dash::Markers } else { Dash::Solid },
+                            x: x.iter().map(|v| v + nudge).collect(),
                             mean: shares,
                             lo: intervals.iter().map(|i| i.0).collect(),
                             hi: intervals.iter().map(|i| i.1).collect(),
