@@ -125,9 +125,9 @@ pub fn sweep(args: &SweepArgs) -> Result<SweepOutcome, AppError> {
             files: Vec::new(),
         });
     }
-    let files = finish(&out_dir, &plan, &source.name, "sweep", started, clock)?;
+    let (files, table) = finish(&out_dir, &plan, &source.name, "sweep", started, clock)?;
     Ok(SweepOutcome {
-        message: done,
+        message: format!("{done}\n\n{table}"),
         out_dir,
         files,
     })
@@ -168,9 +168,9 @@ pub fn merge(args: &MergeArgs) -> Result<SweepOutcome, AppError> {
         }
         return Err(AppError::Incomplete(message));
     }
-    let files = finish(dir, &plan, &source.name, "merge", started, clock)?;
+    let (files, table) = finish(dir, &plan, &source.name, "merge", started, clock)?;
     Ok(SweepOutcome {
-        message: format!("merged {} runs", plan.run_count()),
+        message: format!("merged {} runs\n\n{table}", plan.run_count()),
         out_dir: dir.clone(),
         files,
     })
@@ -184,7 +184,7 @@ fn finish(
     command: &str,
     started: SystemTime,
     clock: Instant,
-) -> Result<Vec<PathBuf>, AppError> {
+) -> Result<(Vec<PathBuf>, String), AppError> {
     let names = plan.scenario.firm_names();
     let bands_path = dir.join("bands.csv");
     let mut bands =
@@ -248,5 +248,5 @@ fn finish(
         dir,
         manifest::manifest(&record),
     )?);
-    Ok(files)
+    Ok((files, crate::output::report::sweep_table(plan, &results)))
 }

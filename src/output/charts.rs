@@ -745,6 +745,15 @@ fn draw_panel<DB: DrawingBackend>(
         let colour = palette(line.colour);
         let style = colour.stroke_width(LINE_WIDTH);
         let segments = mean_segments(line);
+        // A lone point between gaps (or a line of one point) would not show as a path.
+        if line.dash != Dash::Markers {
+            ctx.draw_series(
+                segments
+                    .iter()
+                    .filter(|points| points.len() == 1)
+                    .map(|points| Circle::new(points[0], POINT_RADIUS, colour.filled())),
+            )?;
+        }
         let anno = match line.dash {
             Dash::Solid => ctx.draw_series(
                 segments

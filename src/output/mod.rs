@@ -15,6 +15,8 @@ pub mod csv;
 pub mod heatmap;
 pub mod html;
 pub mod manifest;
+#[cfg(test)]
+mod render_checks;
 pub mod report;
 pub mod survey;
 pub mod sweep_charts;

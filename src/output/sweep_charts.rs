@@ -19,6 +19,7 @@ use crate::experiment::Regime;
 use crate::experiment::stats::Estimate;
 use crate::experiment::sweep::{Plan, SweepResults};
 use crate::scenario::DesignKind;
+use crate::scenario::levers::short_name;
 
 /// Outcomes charted against factors and variants: (summary column, axis label).
 const KEY_OUTCOMES: [(&str, &str); 6] = [
@@ -112,8 +113,12 @@ fn one_factor_outcomes(plan: &Plan, results: &SweepResults) -> Chart {
     let names = plan.scenario.firm_names();
     Chart {
         file_stem: "outcomes".to_owned(),
-        title: format!("Outcomes against {factor} ({})", subtitle(plan)),
-        x_label: factor.clone(),
+        title: format!(
+            "Outcomes against {} ({})",
+            short_name(factor),
+            subtitle(plan)
+        ),
+        x_label: short_name(factor),
         markers: Vec::new(),
         panels: KEY_OUTCOMES
             .iter()
@@ -168,8 +173,11 @@ fn one_factor_regimes(plan: &Plan, results: &SweepResults) -> Chart {
     let runs = plan.replications as usize;
     Chart {
         file_stem: "regimes".to_owned(),
-        title: format!("Share of runs in each regime against {factor} (95% Wilson interval)"),
-        x_label: factor.clone(),
+        title: format!(
+            "Share of runs in each regime against {} (95% Wilson interval)",
+            short_name(factor)
+        ),
+        x_label: short_name(factor),
         markers: Vec::new(),
         panels: (0..plan.firms())
             .map(|firm| Panel {
@@ -250,8 +258,8 @@ fn policy_map(plan: &Plan, results: &SweepResults, firm: usize) -> HeatmapFigure
         panels: vec![
             HeatmapPanel {
                 title: "Mean net value (co-created minus co-destroyed)".to_owned(),
-                x_label: design.factors[1].clone(),
-                y_label: design.factors[0].clone(),
+                x_label: short_name(&design.factors[1]),
+                y_label: short_name(&design.factors[0]),
                 x_values: x_values.clone(),
                 y_values: y_values.clone(),
                 cells: stats.iter().map(|p| p.outcomes[net].mean).collect(),
@@ -262,8 +270,8 @@ fn policy_map(plan: &Plan, results: &SweepResults, firm: usize) -> HeatmapFigure
             },
             HeatmapPanel {
                 title: "Share of virtuous runs".to_owned(),
-                x_label: design.factors[1].clone(),
-                y_label: design.factors[0].clone(),
+                x_label: short_name(&design.factors[1]),
+                y_label: short_name(&design.factors[0]),
                 x_values,
                 y_values,
                 cells: stats.iter().map(|p| p.regime_shares[0]).collect(),
@@ -290,7 +298,7 @@ fn outcome_by_factor(plan: &Plan, results: &SweepResults) -> Chart {
             .iter()
             .enumerate()
             .map(|(factor, key)| Panel {
-                title: key.clone(),
+                title: short_name(key),
                 y_label: "net value (value units)".to_owned(),
                 lines: (0..plan.firms())
                     .map(|firm| {
@@ -391,7 +399,7 @@ fn sensitivity(plan: &Plan, results: &SweepResults) -> BarFigure {
                             .collect();
                         let rho = spearman(&x, &outcome);
                         Bar {
-                            label: key.clone(),
+                            label: short_name(key),
                             mean: rho.mean,
                             lo: rho.lo,
                             hi: rho.hi,
