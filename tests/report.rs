@@ -312,3 +312,62 @@ fn every_output_directory_has_a_self_contained_report_that_report_rebuilds() {
     let output = cocreate(&["report", s(dir.path())]);
     assert_eq!(output.status.code(), Some(2));
 }
+
+/// The `sh` blocks of the README's walkthrough, in order.
+fn walkthrough_blocks() -> Vec<String> {
+    let readme = include_str!("../README.md");
+    let start = readme
+        .find("<!-- walkthrough:start")
+        .expect("walkthrough start marker");
+    let end = readme
+        .find("<!-- walkthrough:end -->")
+        .expect("walkthrough end marker");
+    let mut blocks = Vec::new();
+    let mut rest = &readme[start..end];
+    while let Some(open) = rest.find("```sh\n") {
+        let body = &rest[open + 6..];
+        let close = body.find("\n```").expect("closed code block");
+        blocks.push(body[..close].to_owned());
+        rest = &body[close + 4..];
+    }
+    blocks
+}
+
+#[test]
+fn the_readme_walkthrough_works_as_written() {
+    let blocks = walkthrough_blocks();
+    assert_eq!(blocks.len(), 4, "the walkthrough has four steps");
+    let dir = tempfile::tempdir().unwrap();
+    // `cocreate` on the PATH is the binary under test, as after `cargo install --path .`.
+    let bin = Path::new(env!("CARGO_BIN_EXE_cocreate")).parent().unwrap();
+    let path = format!(
+        "{}:{}",
+        bin.display(),
+        std::env::var("PATH").unwrap_or_default()
+    );
+    let script = format!("set -euo pipefail\n{}\n", blocks.join("\n"));
+    let output = Command::new("bash")
+        .arg("-c")
+        .arg(&script)
+        .current_dir(dir.path())
+        .env("PATH", path)
+        .env("RAYON_NUM_THREADS", "2")
+        .output()
+        .expect("bash runs");
+    let stdout = String::from_utf8_lossy(&output.stdout);
+    assert!(
+        output.status.success(),
+        "the walkthrough failed:\n{stdout}\n{}",
+        String::from_utf8_lossy(&output.stderr)
+    );
+    // What the text promises: a paired comparison with B - A, and the sweep's table.
+    assert!(
+        stdout.contains("paired") && stdout.contains("B - A"),
+        "{stdout}"
+    );
+    assert!(
+        stdout.contains("net value") && stdout.contains("virtuous"),
+        "{stdout}"
+    );
+    assert!(!dir.path().join("output/my_firm/customers.csv").exists());
+}
