@@ -366,7 +366,18 @@ fn draw_panel<DB: DrawingBackend>(
     let marked = |xi: usize, yi: usize| get(&panel.marked, yi * nx + xi, false);
     let any_marked = (0..n).any(|i| get(&panel.marked, i, false));
     let any_missing = (0..n).any(|i| !get(&panel.cells, i, f64::NAN).is_finite());
-    let scale = Scale::of(&panel.cells[..n.min(panel.cells.len())], panel.diverging);
+    let mut scale = Scale::of(&panel.cells[..n.min(panel.cells.len())], panel.diverging);
+    // Shares and other 0-1 values keep their natural scale (no negative share on the bar).
+    if !panel.diverging && panel.value_label.ends_with(charts::NATURAL_SCALE) {
+        let inside = panel
+            .cells
+            .iter()
+            .all(|v| !v.is_finite() || (0.0..=1.0).contains(v));
+        if inside {
+            scale.lo = 0.0;
+            scale.hi = 1.0;
+        }
+    }
 
     // Text extents.
     let axis = font(AXIS_FONT_SIZE);

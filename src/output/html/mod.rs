@@ -95,7 +95,22 @@ pub fn render(dir: &Path, manifest: &Value) -> io::Result<String> {
         }
         _ => {}
     }
-    let charts = charts(dir)?;
+    // Charts name factors by their short names; the captions give the keys.
+    let factors: Vec<String> = manifest["design"]["factors"]
+        .as_array()
+        .map(|a| {
+            a.iter()
+                .filter_map(Value::as_str)
+                .map(|key| format!("{} = {key}", crate::scenario::levers::short_name(key)))
+                .collect()
+        })
+        .unwrap_or_default();
+    let key_note = if factors.is_empty() {
+        String::new()
+    } else {
+        format!(" Factors: {}.", factors.join("; "))
+    };
+    let charts = charts(dir, &key_note)?;
     if !charts.is_empty() {
         toc.push(("charts", "Charts"));
     }
@@ -732,7 +747,7 @@ fn caption(stem: &str) -> String {
             "Outcome against the policy lever on the way up and on the way down (arrows give the direction of the ramp): two paths that do not coincide are hysteresis."
         }
         _ if stem.starts_with("policy_map") => {
-            "Mean net value over two levers. Outlined cells: the 95% interval of net value includes 0 (the tipping region)."
+            "Mean net value over two levers, on a diverging scale centred on 0 and clipped at the 90th percentile of |net value| (cells beyond take the end colour; the colour bar's ends say ≤ or ≥). Outlined cells, in both panels: the 95% interval of net value includes 0 (the tipping region). The virtuous share can change elsewhere, because the regime rule also asks for loyalty and retention, not only for more co-created than co-destroyed value."
         }
         _ if stem.starts_with("compare_runs") => "A and B over time, each with its 95% band.",
         _ if stem.starts_with("compare_difference") => {
@@ -744,7 +759,7 @@ fn caption(stem: &str) -> String {
 }
 
 /// Every `charts/*.svg`, in file-name order, inline with its caption.
-fn charts(dir: &Path) -> io::Result<String> {
+fn charts(dir: &Path, key_note: &str) -> io::Result<String> {
     let charts_dir = dir.join("charts");
     let mut stems: Vec<String> = match std::fs::read_dir(&charts_dir) {
         Ok(entries) => entries
@@ -799,7 +814,7 @@ fn charts(dir: &Path) -> io::Result<String> {
             escape(&stem),
             svg.trim_end(),
             escape(&stem),
-            escape(&caption(&stem))
+            escape(&format!("{}{key_note}", caption(&stem)))
         );
     }
     Ok(out)
