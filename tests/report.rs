@@ -371,3 +371,21 @@ fn the_readme_walkthrough_works_as_written() {
     );
     assert!(!dir.path().join("output/my_firm/customers.csv").exists());
 }
+
+#[test]
+fn against_a_directory_that_is_not_a_run_is_refused_before_running() {
+    let dir = tempfile::tempdir().unwrap();
+    let out = dir.path().join("run");
+    let output = cocreate(&[
+        "run",
+        "--out",
+        s(&out),
+        "--ticks",
+        "10",
+        "--against",
+        s(&dir.path().join("missing")),
+    ]);
+    assert_eq!(output.status.code(), Some(2));
+    assert!(String::from_utf8_lossy(&output.stderr).contains("--against"));
+    assert!(!out.exists(), "nothing is written");
+}

@@ -38,6 +38,15 @@ pub fn run(args: &RunArgs) -> Result<RunOutcome, AppError> {
         overrides.push(flag_override("ticks", "ticks", i64::from(ticks)));
     }
     let scenario = Scenario::load(&source, &overrides)?;
+    if let Some(baseline) = &args.against {
+        // Refuse before running, not after.
+        if !baseline.join("manifest.json").is_file() {
+            return Err(AppError::Input(format!(
+                "--against {}: not a run output directory (no manifest.json)",
+                baseline.display()
+            )));
+        }
+    }
     let out_dir = args
         .out
         .clone()

@@ -276,7 +276,24 @@ mod tests {
             for panel in &chart.panels {
                 assert!(!panel.lines.is_empty(), "{} has no lines", panel.title);
                 assert_eq!(panel.lines.len() % 2, 0, "{}", panel.title);
-                assert!(panel.lines.iter().all(|l| l.x.len() == 3));
+                for line in &panel.lines {
+                    // Flows start at week 1; states at week 0.
+                    let flow = FLOWS.iter().any(|f| {
+                        specs().iter().any(|c| {
+                            c.panels.iter().any(|p| {
+                                p.title == panel.title && p.metrics.iter().any(|m| m.column == *f)
+                            })
+                        })
+                    });
+                    let first = if flow { 1.0 } else { 0.0 };
+                    assert_eq!(line.x.first(), Some(&first), "{}", panel.title);
+                    assert_eq!(line.x.len(), 3 - first as usize, "{}", panel.title);
+                }
+                // Every series of a panel has its own colour.
+                let mut colours: Vec<usize> = panel.lines.iter().map(|l| l.colour).collect();
+                colours.sort_unstable();
+                colours.dedup();
+                assert_eq!(colours.len(), panel.lines.len(), "{}", panel.title);
             }
         }
     }

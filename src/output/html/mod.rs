@@ -153,6 +153,7 @@ struct Cell {
     text: String,
     sort: Option<f64>,
     left: bool,
+    bold: bool,
 }
 
 impl Cell {
@@ -161,6 +162,7 @@ impl Cell {
             text: text.into(),
             sort: None,
             left: true,
+            bold: false,
         }
     }
 
@@ -169,6 +171,7 @@ impl Cell {
             text: short(value),
             sort: value.is_finite().then_some(value),
             left: false,
+            bold: false,
         }
     }
 
@@ -183,6 +186,7 @@ impl Cell {
             text,
             sort: mean.is_finite().then_some(mean),
             left: false,
+            bold: false,
         }
     }
 
@@ -243,7 +247,11 @@ fn table(id: &str, caption: &str, header: &[String], rows: &[Vec<Cell>], sortabl
     for row in rows {
         out.push_str("<tr>");
         for cell in row {
-            let class = if cell.left { " class=\"t\"" } else { "" };
+            let class = match (cell.left, cell.bold) {
+                (true, _) => " class=\"t\"",
+                (false, true) => " class=\"excl\"",
+                (false, false) => "",
+            };
             let sort = cell
                 .sort
                 .map(|v| format!(" data-sort=\"{v}\""))
@@ -517,12 +525,47 @@ fn sweep_tables(dir: &Path, manifest: &Value) -> String {
         ));
     }
     if let Some((header, rows)) = read_csv(&dir.join("contrasts.csv")) {
-        out.push_str("<h3 id=\"contrasts\">Contrasts</h3>\n<p>Each variant minus the reference variant, paired by replication (the same seeds in both arms), with the Student-t 95% interval of the paired differences. Bold: the interval excludes 0.</p>\n");
-        let table_rows = raw_rows(&rows, Some(&header));
+        out.push_str("<h3 id=\"contrasts\">Contrasts</h3>\n<p>Each variant minus the reference variant, paired by replication (the same seeds in both arms): mean difference with the Student-t 95% interval of the paired differences. Marked * and bold: the interval excludes 0. Main outcomes first; contrasts.csv has the standard deviations.</p>\n");
+        let col = |name: &str| header.iter().position(|h| h == name).unwrap_or(0);
+        let rank = |r: &Vec<String>| {
+            MAIN_OUTCOMES
+                .iter()
+                .position(|o| *o == r[col("outcome")])
+                .unwrap_or(MAIN_OUTCOMES.len())
+        };
+        let mut sorted: Vec<&Vec<String>> = rows.iter().collect();
+        sorted.sort_by_key(|r| rank(r));
+        let table_rows: Vec<Vec<Cell>> = sorted
+            .iter()
+            .map(|r| {
+                let v = |name: &str| r[col(name)].parse::<f64>().unwrap_or(f64::NAN);
+                let mut diff = Cell::interval(v("mean_difference"), v("lo"), v("hi"));
+                if v("lo") > 0.0 || v("hi") < 0.0 {
+                    diff.text = format!("{} *", diff.text);
+                    diff.bold = true;
+                }
+                vec![
+                    Cell::text(r[col("variant")].as_str()),
+                    Cell::text(r[col("reference")].as_str()),
+                    Cell::text(r[col("firm")].as_str()),
+                    Cell::text(r[col("outcome")].as_str()),
+                    Cell::raw(&r[col("pairs")]),
+                    diff,
+                ]
+            })
+            .collect();
         out.push_str(&table(
             "contrasts-table",
-            "Paired contrasts",
-            &header,
+            "Paired contrasts against the reference variant",
+            &[
+                "variant",
+                "reference",
+                "firm",
+                "outcome",
+                "pairs",
+                "difference [95% interval]",
+            ]
+            .map(String::from),
             &table_rows,
             true,
         ));
@@ -530,9 +573,8 @@ fn sweep_tables(dir: &Path, manifest: &Value) -> String {
     out
 }
 
-/// Rows of raw CSV cells; with a header having `lo` and `hi`, rows whose interval excludes 0
-/// are marked.
-fn raw_rows(rows: &[Vec<String>], _header: Option<&[String]>) -> Vec<Vec<Cell>> {
+/// Rows of raw CSV cells (numbers right-aligned and sorted numerically).
+fn raw_rows(rows: &[Vec<String>]) -> Vec<Vec<Cell>> {
     rows.iter()
         .map(|row| row.iter().map(|c| Cell::raw(c)).collect())
         .collect()
@@ -547,7 +589,7 @@ fn validate_tables(dir: &Path) -> String {
             "validation-table",
             "validation.csv",
             &header,
-            &raw_rows(&rows, None),
+            &raw_rows(&rows),
             true,
         ));
     }
@@ -596,7 +638,7 @@ fn survey_tables(dir: &Path, manifest: &Value) -> String {
             "codebook-table",
             "codebook.csv: the questionnaire items",
             &header,
-            &raw_rows(&rows, None),
+            &raw_rows(&rows),
             true,
         ));
     }
@@ -641,6 +683,7 @@ fn compare_tables(dir: &Path, manifest: &Value) -> String {
                 let mut diff = Cell::interval(v("diff_mean"), v("diff_lo"), v("diff_hi"));
                 if v("diff_lo") > 0.0 || v("diff_hi") < 0.0 {
                     diff.text = format!("{} *", diff.text);
+                    diff.bold = true;
                 }
                 vec![
                     Cell::text(r[col("firm")].as_str()),
