@@ -1,8 +1,10 @@
 #!/usr/bin/env bash
 # Loads the report.html of each kind of output directory (run, sweep of variants, grid sweep,
 # validate --quick, survey, compare) in headless Chromium and checks that the page ran its
-# script without an error, that every chart of charts/ and every expected table is in the DOM,
-# and takes a full-page screenshot of each (left in $REPORT_SHOTS, default target/report-shots).
+# script without an error (window.onerror and the console), that every chart of charts/ and
+# every expected table is in the DOM, that hovering over a line shows its values and clicking a
+# legend entry hides its series (the page's #selftest), and takes a screenshot of each (left in
+# $REPORT_SHOTS, default target/report-shots).
 #
 # Installs Debian's chromium when it is missing and we are root. Without chromium the test is
 # skipped with a message locally, but fails under CI (CI=true). Usage: scripts/test-report.sh
@@ -63,15 +65,15 @@ test -f "$work/validate/report.html"
 
 status=0
 check() {
-    local name=$1 dir=$2 min_charts=$3
-    shift 3
+    local name=$1 dir=$2 min_charts=$3 interactive=$4
+    shift 4
     local profile
     profile=$(mktemp -d)
     local flags=(--headless --no-sandbox --disable-gpu --disable-quic --no-first-run
         --disable-background-networking --disable-component-update --disable-sync
         --user-data-dir="$profile" --enable-logging=stderr --v=0)
     timeout 120 chromium "${flags[@]}" --virtual-time-budget=3000 --dump-dom \
-        "file://$dir/report.html" >"$work/$name.dom" 2>"$work/$name.log" || true
+        "file://$dir/report.html#selftest" >"$work/$name.dom" 2>"$work/$name.log" || true
     rm -rf "$profile"
     profile=$(mktemp -d)
     flags[8]=--user-data-dir="$profile"
@@ -95,18 +97,26 @@ check() {
         grep -q "id=\"$table\"" "$work/$name.dom" || problems+=("table $table missing")
     done
     [ -s "$shots/$name.png" ] || problems+=("no screenshot")
+    # The page's self-test hovered over a line of the first chart and clicked its first legend
+    # entry: the tooltip must show values and the click must hide elements of that series.
+    if [ "$interactive" = yes ]; then
+        grep -q 'data-hover="[^"]*y = ' "$work/$name.dom" || problems+=("hover shows no value")
+        grep -q 'data-legend-hidden="[1-9]' "$work/$name.dom" \
+            || problems+=("clicking a legend entry hid nothing")
+    fi
     if [ ${#problems[@]} -eq 0 ]; then
         echo "report $name: ok ($svgs charts, screenshot $shots/$name.png)"
     else
-        printf 'report %s: FAILED: %s\n' "$name" "${problems[@]}" >&2
+        local IFS=';'
+        echo "report $name: FAILED: ${problems[*]}" >&2
         status=1
     fi
 }
 
-check run "$work/run" 6 summary-table regime-table
-check compare "$work/compare" 2 compare-table regime-table diff-table
-check survey "$work/survey" 0 alpha-table codebook-table
-check variants "$work/variants" 3 points-table contrasts-table
-check grid "$work/grid" 1 points-table
-check validate "$work/validate" 3 validation-table
+check run "$work/run" 6 yes summary-table regime-table
+check compare "$work/compare" 2 yes compare-table regime-table diff-table
+check survey "$work/survey" 0 no alpha-table codebook-table
+check variants "$work/variants" 3 yes points-table contrasts-table
+check grid "$work/grid" 1 no points-table
+check validate "$work/validate" 3 yes validation-table
 exit $status

@@ -65,16 +65,25 @@
   var tip = document.getElementById("tip");
   document.querySelectorAll("figure svg").forEach(function (svg) {
     var texts = Array.prototype.slice.call(svg.querySelectorAll("text"));
-    // Legend entries: a text right after a coloured sample (line, path or circle).
+    // Legend entries: a text with coloured samples (band box, line, circle) just to its left,
+    // at its height. Plotters writes the texts first and the samples after them.
+    var samples = Array.prototype.slice.call(svg.querySelectorAll("rect,polyline,circle,path")).filter(function (el) {
+      if (grey(colourOf(el))) return false;
+      if (el.tagName === "polyline") return (el.getAttribute("points") || "").trim().split(/\s+/).length <= 2;
+      if (el.tagName === "rect") return num(el, "width") <= 30 && num(el, "height") <= 20;
+      return true;
+    }).map(function (el) { return { el: el, box: el.getBBox() }; });
     var legends = [];
     texts.forEach(function (t) {
-      var s = t.previousElementSibling;
-      if (!s || ["polyline", "path", "circle", "line"].indexOf(s.tagName) < 0) return;
-      var c = colourOf(s);
-      if (!c || grey(c)) return;
-      var r = s.previousElementSibling;
-      if (!r || r.tagName !== "rect") return;
-      legends.push({ text: t, colour: c, sample: [r, s] });
+      var tb = t.getBBox();
+      var mid = tb.y + tb.height / 2;
+      var mine = samples.filter(function (s) {
+        var right = s.box.x + s.box.width;
+        return right <= tb.x + 1 && right >= tb.x - 16 && Math.abs(s.box.y + s.box.height / 2 - mid) < tb.height / 2 + 3;
+      });
+      if (!mine.length) return;
+      var line = mine.filter(function (s) { return s.el.tagName !== "rect"; })[0] || mine[0];
+      legends.push({ text: t, colour: colourOf(line.el), sample: mine.map(function (s) { return s.el; }) });
     });
     legends.forEach(function (entry) {
       entry.text.style.cursor = "pointer";
@@ -133,7 +142,7 @@
       var fy = fit(ys.map(function (t) { return [t.y, t.v]; }));
       var fx = fit(xs.map(function (t) { return [t.x, t.v]; }));
       var label = "";
-      legends.forEach(function (l) { if (l.colour === best.c && !label) label = l.text.textContent; });
+      legends.forEach(function (l) { if (l.colour === best.c && !label) label = l.text.textContent.trim(); });
       tip.textContent = (label ? label + ": " : "") + (fx ? "x = " + fmt(fx(best.x)) + ", " : "") + (fy ? "y = " + fmt(fy(best.y)) : "");
       tip.style.left = (ev.clientX + 12) + "px";
       tip.style.top = (ev.clientY + 12) + "px";
@@ -141,5 +150,34 @@
     });
     svg.addEventListener("mouseleave", function () { tip.style.display = "none"; });
   });
+  // Self-test for the browser test (report.html#selftest): hover over the first point of the
+  // first chart and click its first legend entry, and record what happened in the DOM.
+  if (location.hash === "#selftest") {
+    var long = function (pl) {
+      return !grey(colourOf(pl)) && (pl.getAttribute("points") || "").trim().split(/\s+/).length > 2;
+    };
+    var svg = Array.prototype.slice.call(document.querySelectorAll("figure svg")).filter(function (g) {
+      return Array.prototype.slice.call(g.querySelectorAll("polyline")).some(long);
+    })[0];
+    var line = svg && Array.prototype.slice.call(svg.querySelectorAll("polyline")).filter(long)[0];
+    if (line) {
+      var xy = line.getAttribute("points").trim().split(/\s+/)[1].split(",");
+      var pt = svg.createSVGPoint();
+      pt.x = +xy[0]; pt.y = +xy[1];
+      var c = pt.matrixTransform(svg.getScreenCTM());
+      svg.dispatchEvent(new MouseEvent("mousemove", { clientX: c.x, clientY: c.y, bubbles: true }));
+      document.body.setAttribute("data-hover", tip.textContent);
+    }
+    var entry = svg && Array.prototype.slice.call(svg.querySelectorAll("text")).filter(function (t) {
+      return t.style.cursor === "pointer";
+    })[0];
+    if (entry) {
+      entry.dispatchEvent(new MouseEvent("click", { bubbles: true }));
+      var hidden = Array.prototype.slice.call(svg.querySelectorAll("*")).filter(function (el) {
+        return el.style.display === "none";
+      }).length;
+      document.body.setAttribute("data-legend-hidden", String(hidden));
+    }
+  }
   document.body.setAttribute("data-ready", "1");
 })();
