@@ -40,6 +40,13 @@ pub enum Command {
     /// questionnaire (7-point Likert items), a codebook and the structural model of Huang & Suo
     /// (2021) in lavaan syntax, for fitting the same SEM on simulated respondents.
     Survey(SurveyArgs),
+    /// Compare two runs: B - A for every outcome of summary.csv with 95% intervals (paired
+    /// when both used the same replication seeds, Welch otherwise), trajectory charts of both
+    /// and of the difference, and the scenario keys that differ.
+    Compare(CompareArgs),
+    /// Rebuild report.html (a self-contained page with every table and chart) from the files
+    /// of an output directory of run, sweep, merge, validate, survey or compare.
+    Report(ReportArgs),
     /// Check that an output directory's files are the ones its manifest.json describes (each
     /// file's SHA-256; in a sweep directory also every run record's checksum). Exits 0 if all
     /// match, 1 if not (naming each file), 2 if DIR is not a directory.
@@ -86,6 +93,45 @@ pub struct RunArgs {
     /// No progress bar and no report; errors still go to stderr.
     #[arg(long, short)]
     pub quiet: bool,
+    /// Do not write customers.csv (one row per customer and replication: about 30 MB for the
+    /// baseline, 300 MB at a million customers).
+    #[arg(long)]
+    pub no_customers: bool,
+    /// After the run, compare it with this earlier run directory (the baseline, as A; this run
+    /// is B) and print the comparison; it is written to OUT/against/.
+    #[arg(long, value_name = "BASELINE_DIR")]
+    pub against: Option<PathBuf>,
+}
+
+#[derive(Debug, Args)]
+pub struct CompareArgs {
+    /// Run A (the reference): a run output directory, or a scenario file to run now.
+    pub a: PathBuf,
+    /// Run B: a run output directory, or a scenario file to run now.
+    pub b: PathBuf,
+    /// Output directory [default: output/compare/]. Scenarios given as files run into
+    /// DIR/a and DIR/b.
+    #[arg(long, value_name = "DIR")]
+    pub out: Option<PathBuf>,
+    /// Master seed of scenarios run now (overrides their `seed`; the same for both, so they
+    /// are paired).
+    #[arg(long, value_name = "N")]
+    pub seed: Option<u64>,
+    /// Replications of scenarios run now (overrides their `replications`).
+    #[arg(long, value_name = "N")]
+    pub replications: Option<u32>,
+    /// Ticks of scenarios run now (overrides their `ticks`).
+    #[arg(long, value_name = "N")]
+    pub ticks: Option<u32>,
+    /// No table; errors still go to stderr.
+    #[arg(long, short)]
+    pub quiet: bool,
+}
+
+#[derive(Debug, Args)]
+pub struct ReportArgs {
+    /// An output directory (with its manifest.json).
+    pub dir: PathBuf,
 }
 
 #[derive(Debug, Args)]

@@ -46,6 +46,19 @@ fn dispatch(command: Command) -> Result<(), AppError> {
             outcome.verdict()?;
         }
         Command::Verify(args) => println!("{}", app::verify(&args.dir)?),
+        Command::Compare(args) => {
+            let outcome = app::compare(&args)?;
+            print_written(
+                &outcome.report,
+                &outcome.files,
+                &outcome.out_dir,
+                args.quiet,
+            );
+        }
+        Command::Report(args) => {
+            let path = app::report(&args.dir)?;
+            println!("wrote {}", path.display());
+        }
         Command::Survey(args) => {
             let outcome = app::survey(&args)?;
             print_written(

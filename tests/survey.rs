@@ -184,7 +184,13 @@ fn writes_answers_codebook_model_and_manifest() {
         .collect();
     assert_eq!(
         files,
-        ["survey.csv", "latent.csv", "codebook.csv", "model.lav"]
+        [
+            "survey.csv",
+            "latent.csv",
+            "codebook.csv",
+            "model.lav",
+            "report.html"
+        ]
     );
 }
 
@@ -287,5 +293,5 @@ fn default_output_directory_is_under_the_scenario_name() {
         .unwrap()
         .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
         .collect();
-    assert_eq!(names.len(), 5, "temporary files left: {names:?}");
+    assert_eq!(names.len(), 6, "temporary files left: {names:?}");
 }

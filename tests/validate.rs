@@ -78,7 +78,8 @@ fn quick_validation_passes_and_writes_its_outputs() {
     assert_eq!(manifest["mode"], "quick");
     assert_eq!(manifest["passed"], true);
     assert_eq!(manifest["completed"], true);
-    assert_eq!(manifest["files"].as_array().unwrap().len(), 10);
+    // Four CSV and markdown files, three charts as PNG and SVG, and report.html.
+    assert_eq!(manifest["files"].as_array().unwrap().len(), 11);
 
     // The data behind the recovery chart: the paradox after one failure, none after two.
     let table = |file: &str| -> Vec<Vec<String>> {

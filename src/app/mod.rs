@@ -4,6 +4,7 @@
 
 mod check;
 mod estimate;
+mod compare;
 mod memory;
 pub mod outdir;
 mod progress;
@@ -17,6 +18,7 @@ mod verify;
 use std::path::{Path, PathBuf};
 
 pub use check::check;
+pub use compare::{CompareOutcome, compare, compare_dirs, pairing_note};
 pub use run::run;
 pub use slurm::{SlurmOutcome, slurm};
 pub use survey::survey;
@@ -232,4 +234,52 @@ fn check_symlinks(dir: &Path) -> Result<(), AppError> {
         }
     }
     Ok(())
+}
+
+/// Writes `report.html` from the directory's files and the manifest about to be written, then
+/// `manifest.json` itself, last (its presence means every other file is complete). Both names
+/// are added to the manifest's `files`. Returns the two paths.
+pub(crate) fn write_report_and_manifest(
+    dir: &Path,
+    mut manifest: serde_json::Value,
+) -> Result<Vec<PathBuf>, AppError> {
+    if let Some(files) = manifest["files"].as_array_mut() {
+        files.push(serde_json::Value::from(crate::output::html::REPORT_FILE));
+    }
+    let report = dir.join(crate::output::html::REPORT_FILE);
+    crate::output::html::write_report(dir, &manifest).map_err(AppError::write(&report))?;
+    let path = dir.join("manifest.json");
+    crate::output::manifest::write_manifest_value(&path, manifest)
+        .map_err(AppError::write(&path))?;
+    Ok(vec![report, path])
+}
+
+/// `cocreate report DIR`: rebuilds `report.html` from the files in DIR.
+pub fn report(dir: &Path) -> Result<PathBuf, AppError> {
+    let path = dir.join("manifest.json");
+    let text = std::fs::read_to_string(&path).map_err(|e| {
+        AppError::Input(format!(
+            "{} is not a cocreate output directory (cannot read manifest.json: {e})",
+            dir.display()
+        ))
+    })?;
+    let mut manifest: serde_json::Value = serde_json::from_str(&text)
+        .map_err(|e| AppError::Input(format!("{}: invalid JSON: {e}", path.display())))?;
+    let report = dir.join(crate::output::html::REPORT_FILE);
+    crate::output::html::write_report(dir, &manifest).map_err(AppError::write(&report))?;
+    // The rebuilt page is a new file: its digest in the manifest is updated (and only its, so
+    // `verify` still catches any other file that changed).
+    if let Some(digests) = manifest["sha256"].as_object_mut() {
+        let digest =
+            crate::output::manifest::sha256_file(&report).map_err(AppError::write(&report))?;
+        digests.insert(
+            crate::output::html::REPORT_FILE.to_owned(),
+            serde_json::Value::String(digest),
+        );
+        let text = serde_json::to_string_pretty(&manifest)
+            .map_err(|e| AppError::write(&path)(std::io::Error::other(e)))?;
+        crate::output::atomic::write_bytes_atomic(&path, format!("{text}\n").as_bytes())
+            .map_err(AppError::write(&path))?;
+    }
+    Ok(report)
 }

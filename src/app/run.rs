@@ -39,6 +39,15 @@ pub fn run(args: &RunArgs) -> Result<RunOutcome, AppError> {
     }
     let scenario = Scenario::load(&source, &overrides)?;
     super::warn(&scenario);
+    if let Some(baseline) = &args.against {
+        // Refuse before running, not after.
+        if !baseline.join("manifest.json").is_file() {
+            return Err(AppError::Input(format!(
+                "--against {}: not a run output directory (no manifest.json)",
+                baseline.display()
+            )));
+        }
+    }
     let out_dir = args
         .out
         .clone()
@@ -74,17 +83,21 @@ pub fn run(args: &RunArgs) -> Result<RunOutcome, AppError> {
     // customers.csv is streamed as replications finish rather than kept in memory.
     let customers_path = out_dir.join("customers.csv");
     let names = scenario.firm_names();
-    let mut customers_file =
-        AtomicFile::create(&customers_path).map_err(AppError::write(&customers_path))?;
-    csv::write_customers_header(customers_file.writer())
-        .map_err(AppError::write(&customers_path))?;
+    let mut customers_file = if args.no_customers {
+        None
+    } else {
+        let mut file =
+            AtomicFile::create(&customers_path).map_err(AppError::write(&customers_path))?;
+        csv::write_customers_header(file.writer()).map_err(AppError::write(&customers_path))?;
+        Some(file)
+    };
     let replications = experiment::run_streaming(&scenario, &progress, |replication, customers| {
-        csv::write_customer_rows(
-            customers_file.writer(),
-            replication.index,
-            customers,
-            &names,
-        )
+        match customers_file.as_mut() {
+            Some(file) => {
+                csv::write_customer_rows(file.writer(), replication.index, customers, &names)
+            }
+            None => Ok(()),
+        }
     })
     .map_err(AppError::write(&customers_path))?;
     progress.0.finish_and_clear();
@@ -99,8 +112,18 @@ pub fn run(args: &RunArgs) -> Result<RunOutcome, AppError> {
         started,
         clock,
     )?;
+    let mut report = report::table(&replications, &scenario.firm_names());
+    if let Some(baseline) = &args.against {
+        let comparison = super::compare_dirs(baseline, &out_dir, &out_dir.join("against"))?;
+        report.push_str(&format!(
+            "\ncompared with {} (A) as this run (B); written to {}\n{}",
+            baseline.display(),
+            comparison.out_dir.display(),
+            comparison.report
+        ));
+    }
     Ok(RunOutcome {
-        report: report::table(&replications, &scenario.firm_names()),
+        report,
         out_dir,
         files,
     })
@@ -148,7 +171,7 @@ fn write_outputs(
     out_dir: &Path,
     scenario: &Scenario,
     replications: &[experiment::Replication],
-    customers_file: AtomicFile,
+    customers_file: Option<AtomicFile>,
     source: &str,
     started: SystemTime,
     clock: Instant,
@@ -164,9 +187,11 @@ fn write_outputs(
         write(&path, replications, &names).map_err(AppError::write(&path))?;
         files.push(path);
     }
-    let path = out_dir.join("customers.csv");
-    customers_file.commit().map_err(AppError::write(&path))?;
-    files.push(path);
+    if let Some(customers_file) = customers_file {
+        let path = out_dir.join("customers.csv");
+        customers_file.commit().map_err(AppError::write(&path))?;
+        files.push(path);
+    }
     let bands = Bands::from_replications(replications, names.len());
     let charts_dir = out_dir.join("charts");
     files.extend(trajectories::write_all(
@@ -177,7 +202,6 @@ fn write_outputs(
         &trajectories::event_markers(&scenario.event_marks()),
     )?);
 
-    let path = out_dir.join("manifest.json");
     let seeds: Vec<u64> = replications.iter().map(|r| r.seed).collect();
     let relative: Vec<String> = files
         .iter()
@@ -193,7 +217,9 @@ fn write_outputs(
         files: &relative,
         extra: serde_json::Value::Null,
     };
-    manifest::write_manifest(&path, &record).map_err(AppError::write(&path))?;
-    files.push(path);
+    files.extend(super::write_report_and_manifest(
+        out_dir,
+        manifest::manifest(&record),
+    )?);
     Ok(files)
 }

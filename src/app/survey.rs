@@ -88,7 +88,6 @@ pub fn survey(args: &SurveyArgs) -> Result<RunOutcome, AppError> {
     files::write_model(&path).map_err(AppError::write(&path))?;
     written.push(path);
 
-    let path = out_dir.join("manifest.json");
     let relative: Vec<String> = written
         .iter()
         .map(|f| f.strip_prefix(&out_dir).unwrap_or(f).display().to_string())
@@ -120,8 +119,10 @@ pub fn survey(args: &SurveyArgs) -> Result<RunOutcome, AppError> {
             }
         }),
     };
-    manifest::write_manifest(&path, &record).map_err(AppError::write(&path))?;
-    written.push(path);
+    written.extend(super::write_report_and_manifest(
+        &out_dir,
+        manifest::manifest(&record),
+    )?);
     Ok(RunOutcome {
         report: report(&result, tick),
         out_dir,
@@ -309,7 +310,6 @@ fn panel(
     files::write_panel_model(&path, waves.len()).map_err(AppError::write(&path))?;
     written.push(path);
 
-    let path = out_dir.join("manifest.json");
     let relative: Vec<String> = written
         .iter()
         .map(|f| f.strip_prefix(&out_dir).unwrap_or(f).display().to_string())
@@ -337,8 +337,10 @@ fn panel(
             }
         }),
     };
-    manifest::write_manifest(&path, &record).map_err(AppError::write(&path))?;
-    written.push(path);
+    written.extend(super::write_report_and_manifest(
+        &out_dir,
+        manifest::manifest(&record),
+    )?);
     let mut report = format!(
         "panel of {respondents} respondents, waves at weeks {waves:?}\n\n{:<6} {:>6} {:>12} {:>6}\n",
         "wave", "week", "interviewed", "lost"

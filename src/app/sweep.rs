@@ -174,7 +174,7 @@ pub fn sweep(args: &SweepArgs) -> Result<SweepOutcome, AppError> {
     }
     let (files, table) = finish(&out_dir, &plan, &source.name, "sweep", started, clock)?;
     Ok(SweepOutcome {
-        message: format!("{done}{table}"),
+        message: format!("{done}\n\n{table}"),
         out_dir,
         files,
     })
@@ -330,7 +330,7 @@ pub fn merge(args: &MergeArgs) -> Result<SweepOutcome, AppError> {
     }
     let (files, table) = finish(dir, &plan, &source.name, "merge", started, clock)?;
     Ok(SweepOutcome {
-        message: format!("merged {} runs{table}", plan.run_count()),
+        message: format!("merged {} runs\n\n{table}", plan.run_count()),
         out_dir: dir.clone(),
         files,
     })
@@ -391,7 +391,6 @@ fn finish(
         table = format!("\n{}", sensitivity_out::ranked_table(plan, &indices));
     }
 
-    let path = dir.join("manifest.json");
     let seeds: Vec<u64> = (0..plan.replications)
         .map(|r| crate::model::rng::replication_seed(plan.scenario.seed(), u64::from(r)))
         .collect();
@@ -424,7 +423,10 @@ fn finish(
         files: &relative,
         extra,
     };
-    manifest::write_manifest(&path, &record).map_err(AppError::write(&path))?;
-    files.push(path);
-    Ok((files, table))
+    files.extend(super::write_report_and_manifest(
+        dir,
+        manifest::manifest(&record),
+    )?);
+    let outcomes = crate::output::report::sweep_table(plan, &results);
+    Ok((files, format!("{outcomes}{table}")))
 }

@@ -96,7 +96,6 @@ fn write_outputs(
         report,
     )?);
 
-    let path = out_dir.join("manifest.json");
     let relative: Vec<String> = files
         .iter()
         .map(|f| f.strip_prefix(out_dir).unwrap_or(f).display().to_string())
@@ -110,8 +109,10 @@ fn write_outputs(
         wall_seconds: clock.elapsed().as_secs_f64(),
         files: &relative,
     };
-    validation::write_manifest(&path, &record).map_err(AppError::write(&path))?;
-    files.push(path);
+    files.extend(super::write_report_and_manifest(
+        out_dir,
+        validation::manifest(&record),
+    )?);
     Ok(files)
 }
 

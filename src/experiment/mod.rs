@@ -7,6 +7,7 @@
 
 pub mod bands;
 pub mod sensitivity;
+pub mod compare;
 pub mod stats;
 pub mod summary;
 pub mod sweep;

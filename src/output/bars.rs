@@ -77,7 +77,7 @@ const MARGIN: u32 = 12;
 /// Height of the value axis label area of horizontal panels, and width of vertical panels'.
 const VALUE_AXIS_AREA: u32 = 80;
 /// Height of the value axis label area of horizontal panels.
-const VALUE_AXIS_AREA_HORIZONTAL: u32 = 50;
+const VALUE_AXIS_AREA_HORIZONTAL: u32 = 62;
 /// Minimum height of a category in horizontal panels.
 const HORIZONTAL_SLOT: u32 = 26;
 /// Height of a horizontal panel besides its categories (caption and value axis).
@@ -356,7 +356,7 @@ fn draw_panel<DB: DrawingBackend>(
         .axis_style(BLACK.mix(0.6));
     if horizontal {
         mesh.x_desc(panel.value_label.as_str())
-            .x_labels(8)
+            .x_labels(5)
             .x_label_formatter(&value_tick)
             .disable_y_mesh()
             .y_labels(0);

@@ -73,6 +73,9 @@ const POINT_RADIUS: u32 = 4;
 /// Opacity of the interval whiskers of [`Dash::Markers`] lines.
 const WHISKER_ALPHA: f64 = 0.55;
 
+/// Suffix of a y label that asks for the natural [0, 1] scale (see [`panel_extent`]).
+pub const NATURAL_SCALE: &str = "(0-1)";
+
 /// Okabe-Ito colour-blind-safe palette without black, most distinguishable colours first
 /// (yellow, the weakest on white, last).
 const PALETTE: [RGBColor; 7] = [
@@ -336,8 +339,22 @@ fn draw_chart<DB: DrawingBackend>(
     }
     let (rows, cols) = grid(chart.panels.len());
     let areas = body.split_evenly((rows, cols));
-    for (panel, area) in chart.panels.iter().zip(areas.iter()) {
-        draw_panel(area, panel, chart)?;
+    // When every panel lists the same series, the legend is drawn once, in the first panel.
+    let labels = |panel: &Panel| -> Vec<String> {
+        panel
+            .lines
+            .iter()
+            .filter(|l| !l.label.is_empty())
+            .map(|l| l.label.clone())
+            .collect()
+    };
+    let shared = chart.panels.len() > 1
+        && chart
+            .panels
+            .iter()
+            .all(|p| labels(p) == labels(&chart.panels[0]));
+    for (k, (panel, area)) in chart.panels.iter().zip(areas.iter()).enumerate() {
+        draw_panel(area, panel, chart, !shared || k == 0)?;
     }
     Ok(())
 }
@@ -419,11 +436,10 @@ pub(crate) fn tick_label(value: f64) -> String {
     if !(1e-3..1e9).contains(&magnitude) {
         return format!("{value:.2e}");
     }
-    // Thousands and millions in short form, so long axes stay legible ("20k", "1.5M").
-    for (scale, suffix) in [(1e6, "M"), (1e4, "k")] {
+    // Thousands and millions in SI short form, so long axes stay legible ("6k", "1.5M").
+    for (scale, suffix) in [(1e6, "M"), (1e3, "k")] {
         if magnitude >= scale {
-            let divisor = if suffix == "k" { 1e3 } else { scale };
-            let short = format!("{:.2}", value / divisor);
+            let short = format!("{:.2}", value / scale);
             let short = short.trim_end_matches('0').trim_end_matches('.');
             return format!("{short}{suffix}");
         }
@@ -461,7 +477,12 @@ fn line_len(line: &Line) -> usize {
 /// The x and y range covering every finite value of the panel's lines (x of points whose x is
 /// finite, y of mean, lo and hi), padded so that nothing touches the frame and never empty.
 /// `None` when the panel has no finite point.
-fn panel_extent(panel: &Panel) -> Option<Extent> {
+///
+/// A panel whose y label ends in "(0-1)" shows a state on its natural scale: the y range is
+/// [0, 1] whenever the data lie in it, so that small movements are not blown up to fill the
+/// panel. With `legend_entries` > 0, room for the legend is added above the data (and the
+/// legend goes there), so that it never covers a line.
+fn panel_extent(panel: &Panel, legend_entries: usize) -> Option<Extent> {
     let mut x = (f64::INFINITY, f64::NEG_INFINITY);
     let mut y = (f64::INFINITY, f64::NEG_INFINITY);
     for line in &panel.lines {
@@ -485,13 +506,25 @@ fn panel_extent(panel: &Panel) -> Option<Extent> {
     }
     let x = widen_if_flat(x);
     let scatter = panel.lines.iter().any(|line| line.dash == Dash::Markers);
+    let natural = panel.y_label.ends_with(NATURAL_SCALE) && y.0 >= 0.0 && y.1 <= 1.0;
+    let mut y = if natural {
+        (0.0, 1.0)
+    } else {
+        pad(widen_if_flat(y))
+    };
+    if legend_entries > 0 {
+        // The legend needs about 22 px per entry plus 30 px of margins in a plot area of
+        // about 300 px: that share of the final range is added on top.
+        let share = ((22 * legend_entries + 30) as f64 / 300.0).min(0.6);
+        y.1 += (y.1 - y.0) * share / (1.0 - share);
+    }
     Some(Extent {
         x: if scatter {
             pad_by(x, X_PADDING_MARKERS)
         } else {
             x
         },
-        y: pad(widen_if_flat(y)),
+        y,
     })
 }
 
@@ -585,7 +618,12 @@ fn band_polygons(line: &Line) -> Vec<Vec<(f64, f64)>> {
 }
 
 /// Picks the legend corner that covers the fewest data points and marker labels.
-fn legend_corner(panel: &Panel, markers: &[Marker], extent: Extent) -> SeriesLabelPosition {
+fn legend_corner(
+    panel: &Panel,
+    markers: &[Marker],
+    extent: Extent,
+    entries: usize,
+) -> SeriesLabelPosition {
     const SHARE: f64 = 0.4;
     let (x0, x1) = extent.x;
     let (y0, y1) = extent.y;
@@ -632,7 +670,9 @@ fn legend_corner(panel: &Panel, markers: &[Marker], extent: Extent) -> SeriesLab
         SeriesLabelPosition::LowerLeft,
         SeriesLabelPosition::LowerRight,
     ];
-    let best = (0..4).min_by_key(|&i| counts[i]).unwrap_or(0);
+    // With room made above the data (see `panel_extent`), the legend goes to a top corner.
+    let candidates = if entries > 0 { 0..2 } else { 0..4 };
+    let best = candidates.min_by_key(|&i| counts[i]).unwrap_or(0);
     positions[best].clone()
 }
 
@@ -641,8 +681,14 @@ fn draw_panel<DB: DrawingBackend>(
     area: &DrawingArea<DB, Shift>,
     panel: &Panel,
     chart: &Chart,
+    legend: bool,
 ) -> DrawResult<(), DB> {
-    let extent = panel_extent(panel);
+    let entries = if legend {
+        panel.lines.iter().filter(|l| !l.label.is_empty()).count()
+    } else {
+        0
+    };
+    let extent = panel_extent(panel, entries);
     let ranges = extent.unwrap_or(Extent {
         x: (0.0, 1.0),
         y: (0.0, 1.0),
@@ -662,7 +708,7 @@ fn draw_panel<DB: DrawingBackend>(
         .bold_line_style(BLACK.mix(0.10))
         .light_line_style(BLACK.mix(0.04))
         .axis_style(BLACK.mix(0.6))
-        .x_labels(8)
+        .x_labels(6)
         .y_labels(6);
     if extent.is_some() {
         mesh.x_label_formatter(&|v| tick_label(*v))
@@ -699,6 +745,15 @@ fn draw_panel<DB: DrawingBackend>(
         let colour = palette(line.colour);
         let style = colour.stroke_width(LINE_WIDTH);
         let segments = mean_segments(line);
+        // A lone point between gaps (or a line of one point) would not show as a path.
+        if line.dash != Dash::Markers {
+            ctx.draw_series(
+                segments
+                    .iter()
+                    .filter(|points| points.len() == 1)
+                    .map(|points| Circle::new(points[0], POINT_RADIUS, colour.filled())),
+            )?;
+        }
         let anno = match line.dash {
             Dash::Solid => ctx.draw_series(
                 segments
@@ -724,7 +779,7 @@ fn draw_panel<DB: DrawingBackend>(
                 }))?
             }
         };
-        if line.label.is_empty() {
+        if line.label.is_empty() || !legend {
             continue;
         }
         labelled = true;
@@ -748,7 +803,7 @@ fn draw_panel<DB: DrawingBackend>(
 
     if labelled {
         ctx.configure_series_labels()
-            .position(legend_corner(panel, &chart.markers, extent))
+            .position(legend_corner(panel, &chart.markers, extent, entries))
             .margin(10)
             .legend_area_size(30)
             .label_font(font(AXIS_FONT_SIZE))
@@ -997,7 +1052,8 @@ mod tests {
         assert_eq!(tick_label(-0.25), "-0.25");
         assert_eq!(tick_label(0.0), "0");
         assert_eq!(tick_label(-0.0), "0");
-        assert_eq!(tick_label(1234.5), "1234.5");
+        assert_eq!(tick_label(1234.5), "1.23k");
+        assert_eq!(tick_label(-6000.0), "-6k");
         assert_eq!(tick_label(2.5e-5), "2.50e-5");
         assert_eq!(tick_label(3e9), "3.00e9");
         assert_eq!(tick_label(20_000.0), "20k");
@@ -1029,11 +1085,11 @@ mod tests {
             }],
             ..Panel::default()
         };
-        let extent = panel_extent(&panel).unwrap();
+        let extent = panel_extent(&panel, 0).unwrap();
         assert_eq!(extent.x, (0.0, 3.0));
         assert!((extent.y.0 + 0.2).abs() < 1e-12);
         assert!((extent.y.1 - 4.2).abs() < 1e-12);
-        assert_eq!(panel_extent(&Panel::default()), None);
+        assert_eq!(panel_extent(&Panel::default(), 0), None);
     }
 
     #[test]
@@ -1119,7 +1175,7 @@ mod tests {
         );
 
         let scatter = &chart.panels[1];
-        let extent = panel_extent(scatter).unwrap();
+        let extent = panel_extent(scatter, 0).unwrap();
         let xs = scatter.lines.iter().flat_map(|l| l.x.iter().copied());
         let (min, max) = xs.fold((f64::INFINITY, f64::NEG_INFINITY), |(a, b), x| {
             (a.min(x), b.max(x))

@@ -147,6 +147,11 @@ impl Figure for HeatmapFigure {
     }
 }
 
+/// Share of cells whose magnitude sets the end of a diverging scale.
+const ROBUST_QUANTILE: f64 = 0.9;
+/// Fewest cells for which the diverging scale is clipped at [`ROBUST_QUANTILE`].
+const ROBUST_MIN_CELLS: usize = 8;
+
 /// The colour scale of a panel: the value range it spans and its colour stops.
 #[derive(Debug, Clone, Copy, PartialEq)]
 struct Scale {
@@ -161,7 +166,19 @@ impl Scale {
     fn of(cells: &[f64], diverging: bool) -> Scale {
         let finite = cells.iter().copied().filter(|v| v.is_finite());
         if diverging {
-            let max = finite.fold(0.0f64, |m, v| m.max(v.abs()));
+            // Centred on 0 and clipped at a robust magnitude, so that one extreme cell does not
+            // wash every other cell out to white: the 90th percentile of |value| (nearest rank)
+            // when there are at least 8 cells, the largest magnitude otherwise. Cells beyond it
+            // take the end colours, and the colour bar's ends say so ("≤", "≥").
+            let mut magnitudes: Vec<f64> = finite.map(f64::abs).collect();
+            magnitudes.sort_by(f64::total_cmp);
+            let max = match magnitudes.len() {
+                0 => 0.0,
+                n if n >= ROBUST_MIN_CELLS => {
+                    magnitudes[((n as f64 * ROBUST_QUANTILE).ceil() as usize).clamp(1, n) - 1]
+                }
+                n => magnitudes[n - 1],
+            };
             let max = if max > 0.0 && max.is_finite() {
                 max
             } else {
@@ -349,7 +366,18 @@ fn draw_panel<DB: DrawingBackend>(
     let marked = |xi: usize, yi: usize| get(&panel.marked, yi * nx + xi, false);
     let any_marked = (0..n).any(|i| get(&panel.marked, i, false));
     let any_missing = (0..n).any(|i| !get(&panel.cells, i, f64::NAN).is_finite());
-    let scale = Scale::of(&panel.cells[..n.min(panel.cells.len())], panel.diverging);
+    let mut scale = Scale::of(&panel.cells[..n.min(panel.cells.len())], panel.diverging);
+    // Shares and other 0-1 values keep their natural scale (no negative share on the bar).
+    if !panel.diverging && panel.value_label.ends_with(charts::NATURAL_SCALE) {
+        let inside = panel
+            .cells
+            .iter()
+            .all(|v| !v.is_finite() || (0.0..=1.0).contains(v));
+        if inside {
+            scale.lo = 0.0;
+            scale.hi = 1.0;
+        }
+    }
 
     // Text extents.
     let axis = font(AXIS_FONT_SIZE);
@@ -358,7 +386,20 @@ fn draw_panel<DB: DrawingBackend>(
     let bar_ticks: Vec<(f64, String)> = (0..5)
         .map(|k| {
             let t = f64::from(k) / 4.0;
-            (t, tick_label(round_significant(scale.at(t), 3)))
+            let label = tick_label(round_significant(scale.at(t), 3));
+            let cells = &panel.cells[..n.min(panel.cells.len())];
+            // Mark the ends of a clipped scale.
+            let beyond = |below: bool| {
+                cells
+                    .iter()
+                    .any(|&v| v.is_finite() && if below { v < scale.lo } else { v > scale.hi })
+            };
+            let label = match k {
+                0 if beyond(true) => format!("≤ {label}"),
+                4 if beyond(false) => format!("≥ {label}"),
+                _ => label,
+            };
+            (t, label)
         })
         .collect();
     let widest = |labels: &mut dyn Iterator<Item = &String>| {

@@ -95,11 +95,26 @@ pub fn manifest(record: &RunRecord) -> Value {
 /// file it lists (`"sha256": {"file": "hex", ...}`, read back from disk), so that a file
 /// replaced later by another run no longer matches ([`verify`]).
 pub fn write_manifest(path: &Path, record: &RunRecord) -> io::Result<()> {
-    let mut value = manifest(record);
+    write_manifest_value(path, manifest(record))
+}
+
+/// Writes a manifest `value` atomically to `path`, after adding the SHA-256 of every file its
+/// `"files"` array lists (relative to the manifest's directory, read back from disk).
+pub fn write_manifest_value(path: &Path, mut value: Value) -> io::Result<()> {
     let dir = path.parent().unwrap_or(Path::new("."));
     let mut digests = serde_json::Map::new();
-    for file in record.files {
-        digests.insert(file.clone(), Value::String(sha256_file(&dir.join(file))?));
+    let files: Vec<String> = value["files"]
+        .as_array()
+        .map(|files| {
+            files
+                .iter()
+                .filter_map(|f| f.as_str().map(str::to_owned))
+                .collect()
+        })
+        .unwrap_or_default();
+    for file in files {
+        let digest = sha256_file(&dir.join(&file))?;
+        digests.insert(file, Value::String(digest));
     }
     if let Value::Object(map) = &mut value {
         map.insert("sha256".to_owned(), Value::Object(digests));

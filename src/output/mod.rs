@@ -15,7 +15,10 @@ pub mod bars;
 pub mod charts;
 pub mod csv;
 pub mod heatmap;
+pub mod html;
 pub mod manifest;
+#[cfg(test)]
+mod render_checks;
 pub mod report;
 pub mod sensitivity;
 pub mod sensitivity_charts;

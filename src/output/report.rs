@@ -4,7 +4,8 @@
 use std::fmt::Write;
 
 use crate::experiment::stats::Estimate;
-use crate::experiment::{Regime, Replication};
+use crate::experiment::sweep::{Plan, SweepResults};
+use crate::experiment::{FirmSummary, Regime, Replication};
 
 /// Outcomes shown in the table: (label, summary column, scale for display).
 const ROWS: [(&str, &str, f64); 6] = [
@@ -67,6 +68,100 @@ pub fn table(replications: &[Replication], firm_names: &[String]) -> String {
                 out,
                 "  {label:<24}{:>12}  {interval:>27}",
                 format_value(estimate.mean)
+            );
+        }
+    }
+    out
+}
+
+/// Outcomes of the sweep table: (label, summary column, scale for display).
+const SWEEP_COLUMNS: [(&str, &str, f64); 4] = [
+    ("net value", "net_value", 1.0),
+    ("loyalty", "final_loyalty", 1.0),
+    ("churn %/mo", "monthly_churn", 100.0),
+    ("profit", "profit", 1.0),
+];
+
+/// Most points listed in the sweep table; the rest are in points.csv and report.html.
+const SWEEP_ROWS: usize = 30;
+
+/// The short table a sweep prints at the end: per point and firm, the main outcomes (mean and
+/// 95% interval) and the share of virtuous runs; for variants, the paired contrasts of net
+/// value against the reference variant.
+pub fn sweep_table(plan: &Plan, results: &SweepResults) -> String {
+    let names = plan.scenario.firm_names();
+    let column = |name: &str| FirmSummary::COLUMNS.iter().position(|c| *c == name);
+    let mut out = String::new();
+    let _ = write!(out, "{:<28}", "point");
+    if names.len() > 1 {
+        let _ = write!(out, "{:<12}", "firm");
+    }
+    for (label, _, _) in SWEEP_COLUMNS {
+        let _ = write!(out, "{label:>26}");
+    }
+    let _ = writeln!(out, "{:>10}", "virtuous");
+    for stats in results.points.iter().take(SWEEP_ROWS * names.len()) {
+        let point = &plan.design.points[stats.point];
+        let label = if point.label.chars().count() > 27 {
+            format!("{}…", point.label.chars().take(26).collect::<String>())
+        } else {
+            point.label.clone()
+        };
+        let _ = write!(out, "{label:<28}");
+        if names.len() > 1 {
+            let _ = write!(out, "{:<12}", names[stats.firm]);
+        }
+        for (_, name, scale) in SWEEP_COLUMNS {
+            let cell = column(name)
+                .and_then(|k| stats.outcomes.get(k))
+                .map_or_else(
+                    || "-".to_owned(),
+                    |e| {
+                        format!(
+                            "{} [{}, {}]",
+                            format_value(e.mean * scale),
+                            format_value(e.lo * scale),
+                            format_value(e.hi * scale)
+                        )
+                    },
+                );
+            let _ = write!(out, "{cell:>26}");
+        }
+        let _ = writeln!(out, "{:>9.0}%", stats.regime_shares[0] * 100.0);
+    }
+    if results.points.len() > SWEEP_ROWS * names.len() {
+        let _ = writeln!(
+            out,
+            "… {} more points in points.csv and report.html",
+            results.points.len() / names.len().max(1) - SWEEP_ROWS
+        );
+    }
+    let net: Vec<_> = results
+        .contrasts
+        .iter()
+        .filter(|c| c.outcome == "net_value")
+        .collect();
+    if !net.is_empty() {
+        let reference = plan.design.points.first().map_or("", |p| p.label.as_str());
+        let _ = writeln!(
+            out,
+            "\nnet value against `{reference}`, paired by replication (95% interval; * excludes 0):"
+        );
+        for c in net {
+            let d = &c.difference;
+            let mark = if d.lo > 0.0 || d.hi < 0.0 { " *" } else { "" };
+            let firm = if names.len() > 1 {
+                format!(" ({})", names[c.firm])
+            } else {
+                String::new()
+            };
+            let _ = writeln!(
+                out,
+                "  {:<28}{:>12} [{}, {}]{mark}",
+                format!("{}{firm}", plan.design.points[c.point].label),
+                format_value(d.mean),
+                format_value(d.lo),
+                format_value(d.hi)
             );
         }
     }

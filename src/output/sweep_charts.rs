@@ -20,6 +20,7 @@ use crate::experiment::Regime;
 use crate::experiment::stats::{Estimate, wilson};
 use crate::experiment::sweep::{Plan, SweepResults};
 use crate::scenario::DesignKind;
+use crate::scenario::levers::short_name;
 
 /// Outcomes charted against factors and variants: (summary column, axis label).
 const KEY_OUTCOMES: [(&str, &str); 6] = [
@@ -116,8 +117,12 @@ fn one_factor_outcomes(plan: &Plan, results: &SweepResults) -> Chart {
     let names = plan.scenario.firm_names();
     Chart {
         file_stem: "outcomes".to_owned(),
-        title: format!("Outcomes against {factor} ({})", subtitle(plan)),
-        x_label: factor.clone(),
+        title: format!(
+            "Outcomes against {} ({})",
+            short_name(factor),
+            subtitle(plan)
+        ),
+        x_label: short_name(factor),
         markers: Vec::new(),
         panels: KEY_OUTCOMES
             .iter()
@@ -148,6 +153,9 @@ fn one_factor_outcomes(plan: &Plan, results: &SweepResults) -> Chart {
     }
 }
 
+/// Below this many runs per point, regime shares are drawn as points with whiskers.
+const FEW_RUNS: usize = 10;
+
 fn one_factor_regimes(plan: &Plan, results: &SweepResults) -> Chart {
     let factor = &plan.design.factors[0];
     let x: Vec<f64> = plan.design.points.iter().map(|p| p.values[0]).collect();
@@ -155,8 +163,11 @@ fn one_factor_regimes(plan: &Plan, results: &SweepResults) -> Chart {
     let runs = plan.replications as usize;
     Chart {
         file_stem: "regimes".to_owned(),
-        title: format!("Share of runs in each regime against {factor} (95% Wilson interval)"),
-        x_label: factor.clone(),
+        title: format!(
+            "Share of runs in each regime against {} (95% Wilson interval)",
+            short_name(factor)
+        ),
+        x_label: short_name(factor),
         markers: Vec::new(),
         panels: (0..plan.firms())
             .map(|firm| Panel {
@@ -174,11 +185,25 @@ fn one_factor_regimes(plan: &Plan, results: &SweepResults) -> Chart {
                             .collect();
                         let intervals: Vec<(f64, f64)> =
                             shares.iter().map(|&s| wilson(s, runs)).collect();
+                        // With few runs the Wilson bands are wide enough to fill the panel and
+                        // hide one regime under another: points with whiskers instead, each
+                        // regime nudged sideways so that the whiskers stay apart.
+                        let few = runs < FEW_RUNS;
+                        let (lo_x, hi_x) = x
+                            .iter()
+                            .fold((f64::INFINITY, f64::NEG_INFINITY), |(a, b), v| {
+                                (a.min(*v), b.max(*v))
+                            });
+                        let nudge = if few && hi_x > lo_x {
+                            (r as f64 - 1.0) * 0.012 * (hi_x - lo_x)
+                        } else {
+                            0.0
+                        };
                         Line {
                             label: regime.to_string(),
                             colour: r,
-                            dash: Dash::Solid,
-                            x: x.clone(),
+                            dash: if few { Dash::Markers } else { Dash::Solid },
+                            x: x.iter().map(|v| v + nudge).collect(),
                             mean: shares,
                             lo: intervals.iter().map(|i| i.0).collect(),
                             hi: intervals.iter().map(|i| i.1).collect(),
@@ -223,8 +248,8 @@ fn policy_map(plan: &Plan, results: &SweepResults, firm: usize) -> HeatmapFigure
         panels: vec![
             HeatmapPanel {
                 title: "Mean net value (co-created minus co-destroyed)".to_owned(),
-                x_label: design.factors[1].clone(),
-                y_label: design.factors[0].clone(),
+                x_label: short_name(&design.factors[1]),
+                y_label: short_name(&design.factors[0]),
                 x_values: x_values.clone(),
                 y_values: y_values.clone(),
                 cells: stats.iter().map(|p| p.outcomes[net].mean).collect(),
@@ -235,8 +260,8 @@ fn policy_map(plan: &Plan, results: &SweepResults, firm: usize) -> HeatmapFigure
             },
             HeatmapPanel {
                 title: "Share of virtuous runs".to_owned(),
-                x_label: design.factors[1].clone(),
-                y_label: design.factors[0].clone(),
+                x_label: short_name(&design.factors[1]),
+                y_label: short_name(&design.factors[0]),
                 x_values,
                 y_values,
                 cells: stats.iter().map(|p| p.regime_shares[0]).collect(),
@@ -263,7 +288,7 @@ fn outcome_by_factor(plan: &Plan, results: &SweepResults) -> Chart {
             .iter()
             .enumerate()
             .map(|(factor, key)| Panel {
-                title: key.clone(),
+                title: short_name(key),
                 y_label: "net value (value units)".to_owned(),
                 lines: (0..plan.firms())
                     .map(|firm| {

@@ -14,6 +14,16 @@ struct Metric {
     dash: Dash,
 }
 
+/// Weekly flows (sums over a week) have no value at tick 0, the initial state: they are drawn
+/// from week 1, so that a 0 at the start does not read as a spike.
+const FLOWS: [&str; 5] = [
+    "cocreated_value",
+    "codestroyed_value",
+    "churned",
+    "acquired",
+    "profit",
+];
+
 const fn solid(column: &'static str, label: &'static str) -> Metric {
     Metric {
         column,
@@ -49,7 +59,7 @@ fn specs() -> Vec<ChartSpec> {
             stem: "value",
             title: "Co-created vs co-destroyed value",
             panels: vec![PanelSpec {
-                title: "Value per week (solid: co-created, dashed: co-destroyed)",
+                title: "Value per week",
                 y_label: "value units per week",
                 metrics: vec![
                     solid("cocreated_value", "co-created"),
@@ -119,7 +129,7 @@ fn specs() -> Vec<ChartSpec> {
                     metrics: vec![solid("active_customers", "")],
                 },
                 PanelSpec {
-                    title: "Churned (solid) and acquired (dashed)",
+                    title: "Churned and acquired",
                     y_label: "customers per week",
                     metrics: vec![solid("churned", "churned"), dashed("acquired", "acquired")],
                 },
@@ -202,23 +212,33 @@ pub fn charts(
                         .enumerate()
                         .flat_map(|(firm, name)| {
                             let x = &x;
-                            panel.metrics.iter().filter_map(move |metric| {
-                                let band = bands.series(firm, metric.column)?;
-                                let label = match (metric.label, firm_names.len()) {
-                                    ("", _) => name.clone(),
-                                    (label, 1) => label.to_owned(),
-                                    (label, _) => format!("{name}: {label}"),
-                                };
-                                Some(Line {
-                                    label,
-                                    colour: firm,
-                                    dash: metric.dash,
-                                    x: x.clone(),
-                                    mean: band.iter().map(|e| e.mean).collect(),
-                                    lo: band.iter().map(|e| e.lo).collect(),
-                                    hi: band.iter().map(|e| e.hi).collect(),
+                            let count = panel.metrics.len();
+                            panel
+                                .metrics
+                                .iter()
+                                .enumerate()
+                                .filter_map(move |(m, metric)| {
+                                    let band = bands.series(firm, metric.column)?;
+                                    let start = usize::from(FLOWS.contains(&metric.column));
+                                    let band = band.get(start..).unwrap_or(&[]);
+                                    // Each series of a panel has its own colour from the palette
+                                    // (the dash repeats the distinction for greyscale prints).
+                                    let colour = if count > 1 { firm * count + m } else { firm };
+                                    let label = match (metric.label, firm_names.len()) {
+                                        ("", _) => name.clone(),
+                                        (label, 1) => label.to_owned(),
+                                        (label, _) => format!("{name}: {label}"),
+                                    };
+                                    Some(Line {
+                                        label,
+                                        colour,
+                                        dash: metric.dash,
+                                        x: x.get(start..).unwrap_or(&[]).to_vec(),
+                                        mean: band.iter().map(|e| e.mean).collect(),
+                                        lo: band.iter().map(|e| e.lo).collect(),
+                                        hi: band.iter().map(|e| e.hi).collect(),
+                                    })
                                 })
-                            })
                         })
                         .collect(),
                 })
@@ -256,7 +276,24 @@ mod tests {
             for panel in &chart.panels {
                 assert!(!panel.lines.is_empty(), "{} has no lines", panel.title);
                 assert_eq!(panel.lines.len() % 2, 0, "{}", panel.title);
-                assert!(panel.lines.iter().all(|l| l.x.len() == 3));
+                for line in &panel.lines {
+                    // Flows start at week 1; states at week 0.
+                    let flow = FLOWS.iter().any(|f| {
+                        specs().iter().any(|c| {
+                            c.panels.iter().any(|p| {
+                                p.title == panel.title && p.metrics.iter().any(|m| m.column == *f)
+                            })
+                        })
+                    });
+                    let first = if flow { 1.0 } else { 0.0 };
+                    assert_eq!(line.x.first(), Some(&first), "{}", panel.title);
+                    assert_eq!(line.x.len(), 3 - first as usize, "{}", panel.title);
+                }
+                // Every series of a panel has its own colour.
+                let mut colours: Vec<usize> = panel.lines.iter().map(|l| l.colour).collect();
+                colours.sort_unstable();
+                colours.dedup();
+                assert_eq!(colours.len(), panel.lines.len(), "{}", panel.title);
             }
         }
     }

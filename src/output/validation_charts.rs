@@ -120,19 +120,87 @@ pub fn hysteresis(hysteresis: &HysteresisLoop) -> Chart {
     Chart {
         file_stem: HYSTERESIS_STEM.to_owned(),
         title: format!(
-            "Hysteresis: {} as {} is ramped down and back up (mean, 95% band)",
-            hysteresis.state_label, hysteresis.policy
+            "Hysteresis: {} as {} is ramped down and back up (arrows: direction; 95% band)",
+            hysteresis.state_label,
+            crate::scenario::levers::short_name(&hysteresis.policy)
         ),
         x_label: hysteresis.policy_label.clone(),
         panels: vec![Panel {
             title: hysteresis.state_label.clone(),
             y_label: hysteresis.state_label.clone(),
-            lines: vec![
-                line("ramp down", 0, Dash::Solid, &hysteresis.down),
-                line("ramp up", 1, Dash::Dashed, &hysteresis.up),
-            ],
+            lines: {
+                let down = line("ramp down", 0, Dash::Solid, &hysteresis.down);
+                let up = line("ramp up", 1, Dash::Dashed, &hysteresis.up);
+                let extent = [&down, &up];
+                let arrows = [arrowheads(&down, &extent), arrowheads(&up, &extent)];
+                let [down_arrows, up_arrows] = arrows;
+                vec![down, up, down_arrows, up_arrows]
+            },
         }],
         markers: Vec::new(),
+    }
+}
+
+/// Approximate plot area of a one-panel chart in pixels, for drawing arrowheads that look the
+/// same in both directions.
+const PLOT_PIXELS: (f64, f64) = (1050.0, 300.0);
+
+/// Arrowheads along `path` (at a quarter, half and three quarters of its points) pointing in
+/// the direction of travel, as an unlabelled line of the same colour whose heads are separated
+/// by gaps (NaN); `all` gives the panel's extent so that heads have the same size everywhere.
+fn arrowheads(path: &Line, all: &[&Line]) -> Line {
+    let finite = |v: &f64| v.is_finite();
+    let span = |values: &mut dyn Iterator<Item = f64>| {
+        let (lo, hi) = values
+            .filter(finite)
+            .fold((f64::INFINITY, f64::NEG_INFINITY), |(a, b), v| {
+                (a.min(v), b.max(v))
+            });
+        if hi > lo { hi - lo } else { 1.0 }
+    };
+    let sx = span(&mut all.iter().flat_map(|l| l.x.iter().copied())) / PLOT_PIXELS.0;
+    let sy = span(&mut all.iter().flat_map(|l| l.mean.iter().copied())) / PLOT_PIXELS.1;
+    let (mut x, mut y) = (Vec::new(), Vec::new());
+    let n = path.x.len().min(path.mean.len());
+    for quarter in 1..=3 {
+        let i = n * quarter / 4;
+        if i == 0 || i >= n {
+            continue;
+        }
+        let (x0, y0, x1, y1) = (path.x[i - 1], path.mean[i - 1], path.x[i], path.mean[i]);
+        // Direction in pixels; skip points that do not move.
+        let (dx, dy) = ((x1 - x0) / sx, (y1 - y0) / sy);
+        let length = dx.hypot(dy);
+        if !length.is_finite() || length == 0.0 {
+            continue;
+        }
+        let (ux, uy) = (dx / length, dy / length);
+        const WING: f64 = 12.0;
+        const SPREAD: f64 = 0.45;
+        for side in [1.0, -1.0] {
+            let (wx, wy) = (
+                -ux * WING + side * -uy * WING * SPREAD,
+                -uy * WING + side * ux * WING * SPREAD,
+            );
+            if side < 0.0 {
+                x.push(x1);
+                y.push(y1);
+            }
+            x.push(x1 + wx * sx);
+            y.push(y1 + wy * sy);
+        }
+        x.push(f64::NAN);
+        y.push(f64::NAN);
+    }
+    let gaps = vec![f64::NAN; x.len()];
+    Line {
+        label: String::new(),
+        colour: path.colour,
+        dash: Dash::Solid,
+        x,
+        mean: y,
+        lo: gaps.clone(),
+        hi: gaps,
     }
 }
 
@@ -225,6 +293,15 @@ mod tests {
         assert_eq!(lines[1].dash, Dash::Dashed);
         // The ramp up starts where the ramp down ended.
         assert_eq!(lines[1].x.first(), lines[0].x.last());
+        // Three arrowheads per path (wing, tip, wing, gap), in the path's colour, unlabelled,
+        // the first tip on the path itself.
+        for (path, arrows) in [(&lines[0], &lines[2]), (&lines[1], &lines[3])] {
+            assert_eq!(arrows.x.len(), 12);
+            assert_eq!((arrows.colour, arrows.label.as_str()), (path.colour, ""));
+            assert!(path.x.contains(&arrows.x[1]));
+        }
+        // Ramping down moves left: the wings of its heads lie to the right of the tip.
+        assert!(lines[2].x[0] > lines[2].x[1]);
     }
 
     #[test]

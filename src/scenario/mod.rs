@@ -11,6 +11,7 @@ pub mod design;
 pub mod diagnostics;
 pub mod events;
 pub mod fuzz;
+pub mod levers;
 pub mod overrides;
 pub mod survey;
 
