@@ -11,7 +11,7 @@
 //! ([`super::sweep::SweepResults::contrasts`]). Otherwise the arms are independent samples and
 //! the interval is Welch's (unequal variances, Welch–Satterthwaite degrees of freedom).
 
-use super::stats::{Estimate, t_975};
+use super::stats::{Estimate, t_975_fractional};
 
 /// How a difference was estimated.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -95,8 +95,8 @@ pub fn welch(a: &[f64], b: &[f64]) -> Difference {
         };
     }
     let df = (va + vb).powi(2) / (va * va / (ea.n as f64 - 1.0) + vb * vb / (eb.n as f64 - 1.0));
-    // The t table takes whole degrees of freedom: rounding down widens the interval slightly.
-    let t = t_975((df.floor() as usize).max(1));
+    // Welch–Satterthwaite degrees of freedom, fractional as they come.
+    let t = t_975_fractional(df);
     Difference {
         mean,
         lo: mean - t * se,
@@ -257,10 +257,11 @@ mod tests {
     #[test]
     fn welch_matches_a_hand_computation() {
         // Means 2 and 5, variances 1 and 4, n = 3 each: se = sqrt(1/3 + 4/3) = 1.2910,
-        // df = (5/3)^2 / ((1/9)/2 + (16/9)/2) = 2.94 -> 2, t = 4.303.
+        // df = (5/3)^2 / ((1/9)/2 + (16/9)/2) = 50/17, t = qt(0.975, 50/17) in R
+        // = 3.2187586145328826.
         let d = welch(&[1.0, 2.0, 3.0], &[3.0, 5.0, 7.0]);
         assert_eq!(d.mean, 3.0);
-        let half = 4.303 * (5.0f64 / 3.0).sqrt();
+        let half = 3.218_758_614_532_882_6 * (5.0f64 / 3.0).sqrt();
         assert!((d.hi - 3.0 - half).abs() < 1e-9, "{d:?}");
         assert!(d.excludes_zero() == (3.0 - half > 0.0));
     }

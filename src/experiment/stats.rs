@@ -90,6 +90,16 @@ pub fn t_975(df: usize) -> f64 {
     }
 }
 
+/// The 97.5% quantile of Student's t with fractional degrees of freedom `df` (as Welch's
+/// approximation gives), NaN for `df` ≤ 0 or not finite. Not cached: it is asked once per
+/// compared outcome.
+pub fn t_975_fractional(df: f64) -> f64 {
+    if !(df.is_finite() && df > 0.0) {
+        return f64::NAN;
+    }
+    StudentsT::new(0.0, 1.0, df).map_or(f64::NAN, |t| t.inverse_cdf(0.975))
+}
+
 /// The two-sided 95% quantile of the standard normal (1.959964…).
 pub fn z_975() -> f64 {
     static Z: OnceLock<f64> = OnceLock::new();
@@ -198,6 +208,16 @@ mod tests {
         assert_eq!(e.mean, 2.0);
         assert!(Estimate::of([]).mean.is_nan());
         assert_eq!(Estimate::of([5.0]).lo, 5.0);
+    }
+
+    #[test]
+    fn fractional_t_quantiles_match_r_and_the_whole_df_table() {
+        // R: qt(0.975, 50/17) = 3.2187586145328826.
+        assert!((t_975_fractional(50.0 / 17.0) - 3.218_758_614_532_882_6).abs() < 1e-9);
+        for df in [1, 2, 7, 30] {
+            assert!((t_975_fractional(df as f64) - t_975(df)).abs() < 1e-12);
+        }
+        assert!(t_975_fractional(0.0).is_nan() && t_975_fractional(f64::NAN).is_nan());
     }
 
     #[test]
