@@ -26,9 +26,12 @@ pub fn temp_path_for(path: &Path) -> PathBuf {
     path.with_file_name(temp_name)
 }
 
-/// Moves a completed temporary file into its final place.
+/// Moves a completed temporary file into its final place; if the rename fails, the temporary
+/// file is removed (a failed rename must not leave a copy as large as the output behind).
 pub fn commit(temp: &Path, path: &Path) -> io::Result<()> {
-    fs::rename(temp, path)
+    fs::rename(temp, path).inspect_err(|_| {
+        let _ = fs::remove_file(temp);
+    })
 }
 
 /// Writes `path` atomically: `fill` writes the content into a buffered temporary file, which is
@@ -87,8 +90,11 @@ impl AtomicFile {
     /// Flushes, syncs and renames the file into place.
     pub fn commit(mut self) -> io::Result<()> {
         if let Some(mut writer) = self.writer.take() {
-            writer.flush()?;
-            writer.get_ref().sync_all()?;
+            let synced = writer.flush().and_then(|()| writer.get_ref().sync_all());
+            if let Err(error) = synced {
+                let _ = fs::remove_file(&self.temp);
+                return Err(error);
+            }
         }
         commit(&self.temp, &self.path)
     }
@@ -192,6 +198,23 @@ mod tests {
         assert!(result.is_err());
         assert_eq!(fs::read_to_string(&path).unwrap(), "old");
         assert_eq!(fs::read_dir(dir.path()).unwrap().count(), 1);
+    }
+
+    #[test]
+    fn a_failed_rename_leaves_no_temporary() {
+        let dir = tempfile::tempdir().unwrap();
+        // A non-empty directory where the file should go: the rename fails.
+        let path = dir.path().join("d.csv");
+        fs::create_dir_all(path.join("blocker")).unwrap();
+        assert!(write_bytes_atomic(&path, b"x").is_err());
+        let mut file = AtomicFile::create(&path).unwrap();
+        file.writer().write_all(b"y").unwrap();
+        assert!(file.commit().is_err());
+        assert_eq!(
+            fs::read_dir(dir.path()).unwrap().count(),
+            1,
+            "a temporary was left"
+        );
     }
 
     #[test]
