@@ -16,9 +16,11 @@ pub mod experience {
     pub const PRODUCT_EMOTIONAL_RATE: f32 = 0.03;
     pub const PRODUCT_SOCIAL_RATE: f32 = 0.02;
     /// Functional value a week of product engagement teaches: `FUNCTIONAL_BASE +
-    /// FUNCTIONAL_QUALITY · quality`.
+    /// FUNCTIONAL_QUALITY · quality + FUNCTIONAL_EXPERTISE · (expertise − 0.5)`: a skilled user
+    /// gets more out of the same product.
     pub const FUNCTIONAL_BASE: f32 = 0.25;
     pub const FUNCTIONAL_QUALITY: f32 = 0.75;
+    pub const FUNCTIONAL_EXPERTISE: f32 = 1.5;
     /// Emotional value of a week of product engagement: `EMOTIONAL_BASE + EMOTIONAL_QUALITY ·
     /// quality + 0.5 · value of the week's use`.
     pub const EMOTIONAL_BASE: f32 = 0.55;
@@ -31,7 +33,7 @@ pub mod experience {
     pub const SUPPORT_EMOTIONAL_RATE: f32 = 0.1;
     /// Learning rates of emotional and social value from one peer conversation: talk is
     /// mostly social.
-    pub const PEER_EMOTIONAL_RATE: f32 = 0.1;
+    pub const PEER_EMOTIONAL_RATE: f32 = 0.075;
     pub const PEER_SOCIAL_RATE: f32 = 0.12;
     /// Emotional and social value a pleasant conversation teaches, and a toxic one (negative
     /// word of mouth or revenge heard).
@@ -53,6 +55,10 @@ pub mod empower {
     /// Being heard also moves self-efficacy toward 1 at this rate times empowerment.
     pub const TO_EFFICACY: f32 = 0.03;
 }
+
+/// Verbal persuasion (Bandura 1977): in a contribution, the employee's warmth above 0.5
+/// encourages and below it discourages; self-efficacy moves by this rate times (warmth − 0.5).
+pub const PERSUASION: f32 = 0.05;
 
 /// Word of mouth heard (docs/ODD.md 7.18): loyalty and expectation shift from one WOM.
 pub const WOM_LOYALTY: f32 = 0.02;
@@ -177,12 +183,12 @@ pub fn loyalty_step(loyalty: f32, satisfaction: f32, convexity: f32, rate: f32) 
 pub mod engage {
     pub const EMPOWERMENT: f32 = 1.2;
     pub const SELF_EFFICACY: f32 = 1.0;
-    pub const EMOTIONAL: f32 = 12.0;
-    pub const SOCIAL: f32 = 8.0;
+    pub const EMOTIONAL: f32 = 15.0;
+    pub const SOCIAL: f32 = 10.0;
     pub const GRIEVANCE: f32 = 2.5;
     pub const INCENTIVE: f32 = 0.6;
     /// Reference level of emotional and social value (their typical level in the baseline).
-    pub const VALUE_REFERENCE: f32 = 0.6;
+    pub const VALUE_REFERENCE: f32 = 0.62;
 }
 
 /// What drives a customer's weekly participation in value co-creation (PVC).
@@ -224,22 +230,19 @@ pub fn engagement_chance_and_weight(rate: f32) -> (f32, f32) {
 
 /// Product engagement (PE): the weekly chance of using and following the product beyond plain
 /// consumption (reading news and reviews, trying features, asking product questions). Driven by
-/// the customer's product involvement, the product's quality and loyalty (Vivek et al. 2014;
-/// Huang & Suo 2021). Calibration note in docs/ODD.md 7.4.
+/// the customer's product involvement and the product's quality (Vivek et al. 2014; Huang &
+/// Suo 2021). Calibration note in docs/ODD.md 7.4.
 pub mod product {
     /// Weight of quality in the chance: `involvement · (QUALITY_BASE + quality)`.
     pub const QUALITY_BASE: f32 = 0.5;
-    /// Log-scale effect of loyalty above 0.5.
-    pub const LOYALTY: f32 = 0.8;
     /// Chance that a week of product engagement brings a support question to an employee.
     pub const SUPPORT_CHANCE: f32 = 0.05;
 }
 
 /// Chance of a week of product engagement.
 #[inline]
-pub fn product_engagement_chance(involvement: f32, quality: f32, loyalty: f32) -> f32 {
-    (involvement * (product::QUALITY_BASE + quality) * (product::LOYALTY * (loyalty - 0.5)).exp())
-        .clamp(0.0, 1.0)
+pub fn product_engagement_chance(involvement: f32, quality: f32) -> f32 {
+    (involvement * (product::QUALITY_BASE + quality)).clamp(0.0, 1.0)
 }
 
 /// Chance that a support question is answered: the customer's expertise, the product's quality
@@ -250,16 +253,27 @@ pub fn support_success(expertise: f32, quality: f32, helpfulness: f32) -> f32 {
 }
 
 /// What a week of product engagement teaches, as (functional, emotional, social) targets: the
-/// product's usefulness, the enjoyment of using it (with the value of this week's use against
-/// expectation, `use_value`) and membership of the community around it (Huang & Suo 2021).
+/// product's usefulness to this user, the enjoyment of using it (with the value of this week's
+/// use against expectation, `use_value`) and membership of the community around it (Huang &
+/// Suo 2021; Sweeney & Soutar 2001).
 #[inline]
-pub fn product_targets(quality: f32, use_value: f32) -> (f32, f32, f32) {
+pub fn product_targets(quality: f32, use_value: f32, user: &ProductUser) -> (f32, f32, f32) {
     use experience::*;
+    let functional = FUNCTIONAL_BASE
+        + FUNCTIONAL_QUALITY * quality
+        + FUNCTIONAL_EXPERTISE * (user.expertise - 0.5);
+    let emotional = EMOTIONAL_BASE + EMOTIONAL_QUALITY * quality + 0.5 * use_value;
     (
-        (FUNCTIONAL_BASE + FUNCTIONAL_QUALITY * quality).clamp(0.0, 1.0),
-        (EMOTIONAL_BASE + EMOTIONAL_QUALITY * quality + 0.5 * use_value).clamp(0.0, 1.0),
+        functional.clamp(0.0, 1.0),
+        emotional.clamp(0.0, 1.0),
         PRODUCT_SOCIAL,
     )
+}
+
+/// What a product user brings to a week of product engagement.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct ProductUser {
+    pub expertise: f32,
 }
 
 /// Functional value an answered (or unanswered) support question teaches.
@@ -356,7 +370,7 @@ pub fn performance(e: &Encounter, quality: f32, help: f32, warmth: f32) -> f32 {
         + 0.15 * warmth
         + 0.06 * flag(e.heard)
         + 0.06 * flag(e.implemented)
-        + 0.06 * flag(e.recognised)
+        + 0.12 * flag(e.recognised)
         + 0.04 * flag(e.paid)
         + 0.2 * flag(e.delighted)
         - 0.3 * flag(e.rude)
@@ -558,21 +572,25 @@ mod tests {
     }
 
     #[test]
-    fn product_engagement_follows_involvement_quality_and_loyalty() {
-        let base = product_engagement_chance(0.3, 0.5, 0.5);
+    fn product_engagement_follows_involvement_and_quality() {
+        let base = product_engagement_chance(0.3, 0.5);
         assert!((base - 0.3).abs() < 1e-6);
-        assert!(product_engagement_chance(0.6, 0.5, 0.5) > base);
-        assert!(product_engagement_chance(0.3, 0.9, 0.5) > base);
-        assert!(product_engagement_chance(0.3, 0.5, 0.9) > base);
-        assert_eq!(product_engagement_chance(2.0, 1.0, 1.0), 1.0);
+        assert!(product_engagement_chance(0.6, 0.5) > base);
+        assert!(product_engagement_chance(0.3, 0.9) > base);
+        assert_eq!(product_engagement_chance(2.0, 1.0), 1.0);
         assert!(support_success(0.5, 0.5, 0.9) > support_success(0.5, 0.5, 0.1));
     }
 
     #[test]
     fn experiences_teach_in_their_direction() {
-        let (fv, ev, sv) = product_targets(0.8, 0.0);
-        let (fv_low, ev_low, _) = product_targets(0.2, 0.0);
+        let user = ProductUser { expertise: 0.5 };
+        let (fv, ev, sv) = product_targets(0.8, 0.0, &user);
+        let (fv_low, ev_low, _) = product_targets(0.2, 0.0, &user);
         assert!(fv > fv_low && ev > ev_low);
+        let expert = ProductUser { expertise: 0.9 };
+        let (fv_expert, _, _) = product_targets(0.5, 0.0, &expert);
+        let (fv_plain, _, _) = product_targets(0.5, 0.0, &user);
+        assert!(fv_expert > fv_plain);
         for target in [fv, ev, sv] {
             assert!(target > experience::NEUTRAL);
         }

@@ -172,13 +172,16 @@ impl Block<'_> {
     /// question to an employee.
     fn product_engagement(&mut self, c: &mut Customer, week: &mut Week) {
         let firm = &self.context.firms[week.firm];
-        let chance = rules::product_engagement_chance(c.involvement, firm.quality, c.loyalty);
+        let chance = rules::product_engagement_chance(c.involvement, firm.quality);
         if week.decision.product >= chance {
             return;
         }
         c.recent_product += WINDOW_RATE;
         let use_value = experienced_value(firm.quality, c.expectation, &self.context.constants);
-        let (functional, emotional, social) = rules::product_targets(firm.quality, use_value);
+        let user = rules::ProductUser {
+            expertise: c.expertise,
+        };
+        let (functional, emotional, social) = rules::product_targets(firm.quality, use_value, &user);
         c.functional = rules::toward(c.functional, functional, experience::PRODUCT_FUNCTIONAL_RATE);
         c.emotional = rules::toward(c.emotional, emotional, experience::PRODUCT_EMOTIONAL_RATE);
         c.social = rules::toward(c.social, social, experience::PRODUCT_SOCIAL_RATE);
@@ -217,7 +220,8 @@ impl Block<'_> {
         let mut q = rules::performance(&served.events, firm.quality, served.help, served.warmth);
         let mut v = experienced_value(q, c.expectation, &k);
         count_encounter(c, kind, &served.events, &mut self.tallies[week.firm]);
-        week.heard |= served.events.heard;
+        // Solicited feedback and recognition both tell the customer its input counts (7.14).
+        week.heard |= served.events.heard | served.events.recognised;
         let mut hostile = false;
         if v < rules::FAILURE_VALUE {
             let voiced = self.voice(c, week, v);
@@ -600,6 +604,8 @@ fn learn_from_encounter(c: &mut Customer, kind: Kind, served: &Served, q: f32, v
                 // self-efficacy tracks the own success rate (Bandura 1977).
                 c.self_efficacy = rules::toward(c.self_efficacy, 0.0, k.mastery);
             }
+            let persuasion = rules::PERSUASION * (served.warmth - 0.5);
+            c.self_efficacy = (c.self_efficacy + persuasion).clamp(0.0, 1.0);
         }
     }
 }
