@@ -57,7 +57,8 @@ pub mod empower {
 }
 
 /// Verbal persuasion (Bandura 1977): in a contribution, the employee's warmth above 0.5
-/// encourages and below it discourages; self-efficacy moves by this rate times (warmth − 0.5).
+/// encourages and below it discourages, and the firm's recognition of the contribution is
+/// praise; self-efficacy moves by this rate times (warmth − 0.5 + [recognised]).
 pub const PERSUASION: f32 = 0.05;
 
 /// Word of mouth heard (docs/ODD.md 7.18): loyalty and expectation shift from one WOM.

@@ -604,7 +604,8 @@ fn learn_from_encounter(c: &mut Customer, kind: Kind, served: &Served, q: f32, v
                 // self-efficacy tracks the own success rate (Bandura 1977).
                 c.self_efficacy = rules::toward(c.self_efficacy, 0.0, k.mastery);
             }
-            let persuasion = rules::PERSUASION * (served.warmth - 0.5);
+            let praise = rules::flag(e.recognised);
+            let persuasion = rules::PERSUASION * (served.warmth - 0.5 + praise);
             c.self_efficacy = (c.self_efficacy + persuasion).clamp(0.0, 1.0);
         }
     }
