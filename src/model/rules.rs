@@ -595,13 +595,17 @@ mod tests {
         for target in [fv, ev, sv] {
             assert!(target > experience::NEUTRAL);
         }
-        assert!(experience::PLEASANT_EMOTIONAL > experience::NEUTRAL);
-        assert!(experience::TOXIC_EMOTIONAL < experience::NEUTRAL);
-        assert!(experience::PLEASANT_SOCIAL > experience::NEUTRAL);
-        assert!(experience::TOXIC_SOCIAL < experience::NEUTRAL);
+        const {
+            assert!(experience::PLEASANT_EMOTIONAL > experience::NEUTRAL);
+            assert!(experience::TOXIC_EMOTIONAL < experience::NEUTRAL);
+            assert!(experience::PLEASANT_SOCIAL > experience::NEUTRAL);
+            assert!(experience::TOXIC_SOCIAL < experience::NEUTRAL);
+        }
         assert!(encounter_emotional(0.3) > 0.0 && encounter_emotional(-0.5) < 0.0);
         assert_eq!(encounter_emotional(0.0), 0.0);
-        assert!(support_functional(0.5, true, 0.8, false) > support_functional(0.5, false, 0.2, true));
+        assert!(
+            support_functional(0.5, true, 0.8, false) > support_functional(0.5, false, 0.2, true)
+        );
     }
 
     fn employee(morale: f32, responsiveness: f32) -> Employee {

@@ -574,10 +574,20 @@ fn update_block(
     events.clear();
     tallies.fill(Tally::default());
     revenge.fill(0);
-    let mut decisions = rng::stream(context.seed, Purpose::Decisions, context.clock, block as u64);
+    let mut decisions = rng::stream(
+        context.seed,
+        Purpose::Decisions,
+        context.clock,
+        block as u64,
+    );
     let mut block_state = Block {
         context,
-        stream: rng::stream(context.seed, Purpose::Customers, context.clock, block as u64),
+        stream: rng::stream(
+            context.seed,
+            Purpose::Customers,
+            context.clock,
+            block as u64,
+        ),
         tallies,
         events,
     };

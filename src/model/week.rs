@@ -181,8 +181,13 @@ impl Block<'_> {
         let user = rules::ProductUser {
             expertise: c.expertise,
         };
-        let (functional, emotional, social) = rules::product_targets(firm.quality, use_value, &user);
-        c.functional = rules::toward(c.functional, functional, experience::PRODUCT_FUNCTIONAL_RATE);
+        let (functional, emotional, social) =
+            rules::product_targets(firm.quality, use_value, &user);
+        c.functional = rules::toward(
+            c.functional,
+            functional,
+            experience::PRODUCT_FUNCTIONAL_RATE,
+        );
         c.emotional = rules::toward(c.emotional, emotional, experience::PRODUCT_EMOTIONAL_RATE);
         c.social = rules::toward(c.social, social, experience::PRODUCT_SOCIAL_RATE);
         if rng::unit(&mut self.stream) < rules::product::SUPPORT_CHANCE {
@@ -313,8 +318,13 @@ impl Block<'_> {
             tally.recoveries += 1.0;
             rules::recovered_performance(c.expectation, repeat)
         });
-        let added =
-            rules::grievance_added(severity, handling, repeat, c.vindictiveness, week.prior_loyalty);
+        let added = rules::grievance_added(
+            severity,
+            handling,
+            repeat,
+            c.vindictiveness,
+            week.prior_loyalty,
+        );
         if added > 0.0 {
             c.grievance = (c.grievance + added).min(1.0);
             c.grudge_loyalty = c.grudge_loyalty.max(week.prior_loyalty);
@@ -467,7 +477,12 @@ impl Block<'_> {
         if c.grievance < 0.01 {
             c.grudge_loyalty = 0.0;
         }
-        c.loyalty = rules::loyalty_step(c.loyalty, c.satisfaction, k.loyalty_convexity, k.loyalty_rate);
+        c.loyalty = rules::loyalty_step(
+            c.loyalty,
+            c.satisfaction,
+            k.loyalty_convexity,
+            k.loyalty_rate,
+        );
     }
 
     /// Step p (7.20): churn, perhaps switching to another firm. Returns the week's public
@@ -580,7 +595,14 @@ fn count_encounter(c: &mut Customer, kind: Kind, e: &rules::Encounter, tally: &m
 /// (product engagement) also teaches functional and emotional value; a contribution teaches
 /// self-efficacy (mastery). Experience values are learned from product engagement and peer
 /// interaction only (Huang & Suo 2021), so participation does not feed back on them directly.
-fn learn_from_encounter(c: &mut Customer, kind: Kind, served: &Served, q: f32, v: f32, k: &Constants) {
+fn learn_from_encounter(
+    c: &mut Customer,
+    kind: Kind,
+    served: &Served,
+    q: f32,
+    v: f32,
+    k: &Constants,
+) {
     let e = &served.events;
     c.satisfaction = rules::toward(
         c.satisfaction,
@@ -698,4 +720,62 @@ pub(super) fn pick_choice(firms: &[FirmView], u: f32) -> usize {
         .iter()
         .position(|f| target < f.choice_cumulative)
         .unwrap_or(firms.len().saturating_sub(1))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn customer() -> Customer {
+        Customer {
+            emotional: 0.5,
+            social: 0.5,
+            functional: 0.5,
+            firm: 0,
+            ..Customer::EMPTY
+        }
+    }
+
+    #[test]
+    fn pleasant_talk_raises_and_toxic_talk_lowers_emotional_and_social_value() {
+        let mut pleasant = customer();
+        talk(&mut pleasant, true);
+        assert!(pleasant.emotional > 0.5 && pleasant.social > 0.5);
+        let mut toxic = customer();
+        talk(&mut toxic, false);
+        assert!(toxic.emotional < 0.5 && toxic.social < 0.5);
+        // Talk never touches functional value (Huang & Suo 2021: II -> FV is null).
+        assert_eq!(pleasant.functional, 0.5);
+        assert_eq!(toxic.functional, 0.5);
+    }
+
+    #[test]
+    fn being_heard_raises_empowerment_and_self_efficacy() {
+        let mut heard = Customer {
+            empowerment: 0.4,
+            base_empowerment: 0.4,
+            self_efficacy: 0.5,
+            ..customer()
+        };
+        let mut ignored = heard;
+        empowerment(&mut heard, true);
+        empowerment(&mut ignored, false);
+        assert!(heard.empowerment > 0.4 && heard.self_efficacy > 0.5);
+        assert_eq!(ignored.empowerment, 0.4);
+    }
+
+    #[test]
+    fn bookkeeping_fades_every_recent_count() {
+        let mut c = Customer {
+            recent_product: 1.0,
+            recent_peer: 1.0,
+            recent_contributions: 1.0,
+            ..customer()
+        };
+        bookkeeping(&mut c);
+        assert_eq!(c.tenure, 1);
+        for count in [c.recent_product, c.recent_peer, c.recent_contributions] {
+            assert!((count - (1.0 - WINDOW_RATE)).abs() < 1e-6);
+        }
+    }
 }
