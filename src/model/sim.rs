@@ -644,11 +644,35 @@ mod tests {
         assert_eq!(pick(&cumulative, 0.99), 2);
     }
 
+    fn without_spinup(capacity: u32) -> ValidConfig {
+        let mut config = small(capacity).get().clone();
+        config.population.spinup = 0;
+        config.validate().expect("valid")
+    }
+
     #[test]
     fn initial_population_is_exact() {
-        let sim = Simulation::new(&small(3000), 5);
+        let sim = Simulation::new(&without_spinup(3000), 5);
         let active = sim.customers().iter().filter(|c| c.is_active()).count();
         assert_eq!(active, 2400);
+    }
+
+    #[test]
+    fn spin_up_runs_unobserved_weeks_and_restarts_the_week_count() {
+        let mut stepped = Simulation::new(&without_spinup(2000), 7);
+        let mut out = Vec::new();
+        for _ in 0..10 {
+            stepped.step(&mut out);
+        }
+        let mut config = small(2000).get().clone();
+        config.population.spinup = 10;
+        let spun = Simulation::new(&config.validate().expect("valid"), 7);
+        assert_eq!(spun.tick(), 0);
+        assert_eq!(stepped.tick(), 10);
+        // The same ten weeks, keyed by the same stream clock: the same customers.
+        assert_eq!(spun.customers(), stepped.customers());
+        spun.observe_initial(&mut out);
+        assert_eq!(out[0].tick, 0);
     }
 
     #[test]

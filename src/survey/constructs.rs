@@ -298,14 +298,19 @@ mod tests {
             assert!(x < y, "{a:?} vs {b:?}");
         }
         assert_eq!(a[Construct::ProductEngagement.index()], 0.0);
-        // Grievance lowers the willingness to participate.
-        let aggrieved = Customer {
-            grievance: 0.8,
+        // Grievance lowers the willingness to participate (a customer below the scale's top).
+        let moderate = Customer {
+            activity: 0.002,
             ..high
         };
+        let aggrieved = Customer {
+            grievance: 0.8,
+            ..moderate
+        };
+        assert!(Construct::Participation.latent(&moderate, 0.3) < 1.0);
         assert!(
             Construct::Participation.latent(&aggrieved, 0.3)
-                < Construct::Participation.latent(&high, 0.3)
+                < Construct::Participation.latent(&moderate, 0.3)
         );
         // Functional value has no path to participation (Huang & Suo 2021).
         let functional = Customer {
