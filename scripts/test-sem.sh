@@ -1,8 +1,15 @@
 #!/usr/bin/env bash
-# SEM check: fits the structural model of Huang & Suo (2021) with lavaan to 500 simulated
-# respondents of the baseline (`cocreate survey`) and fails unless the model converges and the
-# key paths are positive and significant (PE -> FV, PE -> EV, PE -> SV, EV -> PVC, SV -> PVC;
-# p < 0.05). Prints the fit measures (CFI, RMSEA, SRMR) and the standardized paths.
+# SEM check: fits the structural model of Huang & Suo (2021) with lavaan to 502 simulated
+# respondents (their sample size) of the baseline and of scenarios/virtuous.toml, for five master
+# seeds each (`cocreate survey --seed`), and fails unless, in at least 4 of the 5 seeds of each
+# scenario, every finding of the study holds (scripts/fit-sem.R):
+#   (a) PE -> FV, EV, SV positive, p < .05;
+#   (b) II -> EV, SV positive, p < .05, and II -> FV not significant (p >= .05);
+#   (c) EV, SV -> PVC positive, p < .05, and FV -> PVC not significant (p >= .05);
+#   (d) the indirect effects II -> EV/SV -> PVC and PE -> EV/SV -> PVC positive, p < .05;
+#   and the fit: CFI >= .95, RMSEA <= .06, SRMR <= .08.
+# The seeds are 1-5 by default (SEM_SEEDS="..." to try others); they were not picked: the model
+# was calibrated so that any five seeds pass (docs/ODD.md, "Survey measurement model").
 #
 # Installs R and lavaan from Debian's packages if Rscript or lavaan is missing (needs root).
 # Uses the release binary that `cargo test --release` built (builds it if missing).
@@ -12,6 +19,7 @@ cd "$(dirname "${BASH_SOURCE[0]}")/.."
 ROOT=$PWD
 TARGET=${CARGO_TARGET_DIR:-$ROOT/target}
 BIN=$TARGET/release/cocreate
+SEEDS=${SEM_SEEDS:-1 2 3 4 5}
 
 if ! command -v Rscript >/dev/null 2>&1 || ! Rscript -e 'library(lavaan)' >/dev/null 2>&1; then
     echo "installing R and lavaan from Debian's packages"
@@ -27,15 +35,39 @@ fi
 TMP=$(mktemp -d)
 trap 'rm -rf "$TMP"' EXIT
 
-"$BIN" survey scenarios/baseline.toml --respondents 500 --out "$TMP/survey"
-Rscript scripts/fit-sem.R "$TMP/survey" --extended
+status=0
+# 1. The model's structure, measured cleanly (`--preset clean`: no careless respondents, response
+#    styles, method factor or skipped items): all four findings and good fit.
+for scenario in baseline virtuous; do
+    dirs=()
+    for seed in $SEEDS; do
+        out="$TMP/$scenario/seed$seed"
+        "$BIN" survey "scenarios/$scenario.toml" --respondents 502 --seed "$seed" --quiet \
+            --preset clean --out "$out"
+        dirs+=("$out")
+    done
+    extended=()
+    [[ $scenario == baseline ]] && extended=(--extended)
+    Rscript scripts/fit-sem.R --label "$scenario" "${extended[@]}" "${dirs[@]}" || status=1
+done
 
-# Respondent behaviour (issue 15): the surveys above and below use the default `typical` preset
-# (careless responding, response styles, common-method variance, skipped items; fit-sem.R then
-# uses two-stage ML).
-# Panel survey (issue 15): the same 500 respondents at weeks 156, 208 and 260 under the default
-# `typical` respondent behaviour, with attrition; the cross-lagged panel model must recover the
-# model's causal direction (participation drives later product engagement; experience value
-# does not drive later participation: docs/ODD.md, "Panel surveys").
-"$BIN" survey scenarios/baseline.toml --respondents 500 --waves 156,208,260 --out "$TMP/panel"
-Rscript scripts/fit-panel.R "$TMP/panel"
+# 2. The same findings from messy answers (issue 15): the default `typical` respondent behaviour
+#    (careless responding, response styles, common-method variance, skipped items; fit-sem.R then
+#    uses two-stage ML), as the real study's data had. Fit is judged by the conventional
+#    acceptable bounds (CFI >= .90, RMSEA <= .08).
+dirs=()
+for seed in $SEEDS; do
+    out="$TMP/typical/seed$seed"
+    "$BIN" survey scenarios/baseline.toml --respondents 502 --seed "$seed" --quiet --out "$out"
+    dirs+=("$out")
+done
+Rscript scripts/fit-sem.R --label "baseline, typical respondents" --acceptable-fit "${dirs[@]}" ||
+    status=1
+
+# 3. Panel survey (issue 15): the same 500 respondents at weeks 156, 208 and 260 under the default
+#    `typical` respondent behaviour, with attrition; the cross-lagged panel model must recover the
+#    model's causal direction (docs/ODD.md, "Panel surveys").
+"$BIN" survey scenarios/baseline.toml --respondents 500 --waves 156,208,260 --quiet \
+    --out "$TMP/panel"
+Rscript scripts/fit-panel.R "$TMP/panel" || status=1
+exit $status

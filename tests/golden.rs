@@ -8,7 +8,11 @@
 //! failure message prints it) and say so in the change. Recorded again when the double-deviation
 //! shortfall was recalibrated for pattern 5 (docs/ODD.md, 7.10), and again when engagement and
 //! churn moved to their own `Decisions` stream (docs/ODD.md, 4.9); the events digest was added
-//! with `[[events]]`. Floating-point results come from the
+//! with `[[events]]`. Recorded again for the rewrite of the customer's week (issue 11): three
+//! distinct behaviours (product engagement, peer interaction, participation) with their own
+//! drivers and a third `Decisions` draw, experience values learned from product engagement and
+//! peer talk, and a spin-up of `population.spinup` weeks before week 0 (docs/ODD.md, 7.4 and
+//! section 5). Floating-point results come from the
 //! platform's libm (`powf`, `expf`, `ln`, `exp`), so the digests hold on x86-64 Linux with
 //! glibc, where CI runs.
 
@@ -119,7 +123,7 @@ fn baseline_matches_its_golden_digest() {
     check(
         "baseline",
         &load(None, &SMALL),
-        "b1f4118b97b58c10bf14a267be07d457ea9514092fb94ac8f1238a11fd4c8358",
+        "2d6efd3c0e452c52cfd53d29c201d38ca3afcce0e27d02ad76d66d84c5552d81",
     );
 }
 
@@ -128,7 +132,7 @@ fn two_firms_match_their_golden_digest() {
     check(
         "two_firms",
         &load(Some("scenarios/two_firms.toml"), &SMALL),
-        "26cd584fdd42c6b77f27273ada10ad6e3f6f7279f1a0b75171e26b5789386248",
+        "0ea2b202bc304013a917db2fac08a3e9001137f62043564dce3f0949bfb458bb",
     );
 }
 
@@ -138,7 +142,7 @@ fn spiral_matches_its_golden_digest() {
     check(
         "spiral",
         &load(Some("scenarios/spiral.toml"), &SMALL),
-        "8aca81eb49812d813789f69967ab5e2c8aabd9f848c72c3c579857f8581bbfc5",
+        "15694c3aea75f773d9ad2bc922707ee7d4f8301738fcd9cfd8a93dfdfbbaf424",
     );
 }
 
@@ -147,11 +151,11 @@ fn other_networks_match_their_golden_digests() {
     for (kind, expected) in [
         (
             "scale_free",
-            "b6fe7b2f62ddb28763f9b2708e81b6207f3c569b421460eb043d57edb62eee6a",
+            "8eb6266a88fed27fac25351f26d067f9f4ab96f707bef6f31872557b4ace2343",
         ),
         (
             "random",
-            "4667d83454a924b885c9716d6e7c0e15826626ca33a56adf65efadce392d2e72",
+            "ba5002d1d5fc54aa204c5de11f54258c8fca3256a49bc2bbca02d3a945b37ad4",
         ),
     ] {
         let mut sets = SMALL.to_vec();
@@ -176,7 +180,7 @@ fn several_blocks_and_a_partial_one_match_their_golden_digest() {
                 "replications=1",
             ],
         ),
-        "5d10b7ead7d0850e909f4538c4f8ab739426cf565de29f4e3893bd8ca0ce17fd",
+        "999223715596139b9a92ced2f2c931b74bcd6bff3cc94744c73a6ba7c95aa05a",
     );
 }
 
@@ -191,6 +195,6 @@ fn events_match_their_golden_digest() {
     check(
         "shocks",
         &load(Some("scenarios/shocks.toml"), &sets),
-        "81f409be94dd24722ebe97b95cd4523e419d686af3b3afa5d1a09ba4e7231342",
+        "e9e2ab174f025ce3733a4a7a442f48b662b2437915c23cd1e5058eaea8499a32",
     );
 }

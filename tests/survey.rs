@@ -226,11 +226,21 @@ fn items_are_reliable_and_constructs_relate_as_in_huang_and_suo() {
         scale("sv"),
         scale("pvc"),
     );
-    // Product engagement raises all three experience values.
-    for (name, value) in [("FV", &fv), ("EV", &ev), ("SV", &sv)] {
+    // Product engagement raises all three experience values; social value is learned mostly
+    // from peer interaction and only a little from product engagement (docs/ODD.md 7.4, 7.18),
+    // so its correlation with PE is the smallest.
+    for (name, value, floor) in [("FV", &fv, 0.2), ("EV", &ev, 0.2), ("SV", &sv, 0.1)] {
         let r = correlation(&pe, value);
-        assert!(r > 0.2, "corr(PE, {name}) = {r:.3}");
+        assert!(r > floor, "corr(PE, {name}) = {r:.3}");
     }
+    // Peer interaction raises emotional and social value, and hardly touches functional value.
+    let ii = scale("ii");
+    for (name, value) in [("EV", &ev), ("SV", &sv)] {
+        let r = correlation(&ii, value);
+        assert!(r > 0.2, "corr(II, {name}) = {r:.3}");
+    }
+    let r = correlation(&ii, &fv);
+    assert!(r.abs() < 0.15, "corr(II, FV) = {r:.3}");
     // Emotional and social value each raise participation, over and above the other.
     let (beta_ev, beta_sv) = two_predictor_betas(&pvc, &ev, &sv);
     assert!(beta_ev > 0.1, "PVC on EV: {beta_ev:.3}");

@@ -24,7 +24,10 @@ pub struct Customer {
     // Traits, drawn at birth.
     pub expertise: f32,
     pub sociability: f32,
+    /// Contribution trait: expected contributions per week at reference levels (PVC, 7.4).
     pub activity: f32,
+    /// Product involvement: drives product engagement (PE, 7.4), not participation.
+    pub involvement: f32,
     pub vindictiveness: f32,
     pub forgiveness: f32,
     /// Resting level of empowerment, toward which it decays when the customer is ignored.
@@ -45,6 +48,9 @@ pub struct Customer {
     /// Recent failures: +1 per failure, decaying; at or above 0.5 a new failure is a repeat.
     pub failure_memory: f32,
     // Recent-window intensities (exponentially weighted per-week counts).
+    /// Weeks of product engagement (PE).
+    pub recent_product: f32,
+    /// Service encounters with employees (support questions and contributions).
     pub recent_encounters: f32,
     pub recent_contributions: f32,
     pub recent_successes: f32,
@@ -65,6 +71,7 @@ impl Customer {
         expertise: 0.0,
         sociability: 0.0,
         activity: 0.0,
+        involvement: 0.0,
         vindictiveness: 0.0,
         forgiveness: 0.0,
         base_empowerment: 0.0,
@@ -79,6 +86,7 @@ impl Customer {
         grievance: 0.0,
         grudge_loyalty: 0.0,
         failure_memory: 0.0,
+        recent_product: 0.0,
         recent_encounters: 0.0,
         recent_contributions: 0.0,
         recent_successes: 0.0,
@@ -95,10 +103,11 @@ impl Customer {
         self.firm != VACANT
     }
 
-    /// Product engagement: encounters with the firm per week over the recent window (Huang &
-    /// Suo 2021). The `product_engagement` column of customers.csv and the survey's PE construct.
+    /// Product engagement: weeks of using and following the product per week over the recent
+    /// window (Huang & Suo 2021). The `product_engagement` column of customers.csv and the
+    /// survey's PE construct.
     pub fn product_engagement(&self) -> f32 {
-        self.recent_encounters
+        self.recent_product
     }
 
     /// Interpersonal interaction: peer conversations per week over the recent window (Huang &
@@ -132,7 +141,6 @@ impl Customer {
 #[repr(C)]
 pub struct Public {
     pub satisfaction: f32,
-    pub emotional: f32,
     /// Share of recent contributions that succeeded, or a negative value if none were made.
     pub success_rate: f32,
     pub firm: u8,
@@ -144,7 +152,6 @@ pub struct Public {
 impl Public {
     pub const VACANT: Public = Public {
         satisfaction: 0.0,
-        emotional: 0.0,
         success_rate: -1.0,
         firm: VACANT,
         flags: 0,
@@ -162,7 +169,6 @@ impl Public {
         };
         Public {
             satisfaction: customer.satisfaction,
-            emotional: customer.emotional,
             success_rate,
             firm: customer.firm,
             flags,
@@ -240,6 +246,7 @@ pub struct CustomerBirth {
     expertise: TraitSampler,
     sociability: TraitSampler,
     activity: TraitSampler,
+    involvement: TraitSampler,
     vindictiveness: TraitSampler,
     forgiveness: TraitSampler,
     empowerment: TraitSampler,
@@ -255,6 +262,7 @@ impl CustomerBirth {
             expertise: TraitSampler::unit(dists.expertise),
             sociability: TraitSampler::unit(dists.sociability),
             activity: TraitSampler::heavy_tailed(dists.activity),
+            involvement: TraitSampler::unit(dists.involvement),
             vindictiveness: TraitSampler::unit(dists.vindictiveness),
             forgiveness: TraitSampler::unit(dists.forgiveness),
             empowerment: TraitSampler::unit(dists.empowerment),
@@ -283,6 +291,7 @@ impl CustomerBirth {
             functional: self.experience_value.sample(rng),
             emotional: self.experience_value.sample(rng),
             social: self.experience_value.sample(rng),
+            involvement: self.involvement.sample(rng),
             firm,
             ..Customer::EMPTY
         }
@@ -351,8 +360,8 @@ mod tests {
 
     #[test]
     fn records_stay_compact() {
-        assert!(std::mem::size_of::<Customer>() <= 112);
-        assert_eq!(std::mem::size_of::<Public>(), 16);
+        assert!(std::mem::size_of::<Customer>() <= 116);
+        assert_eq!(std::mem::size_of::<Public>(), 12);
     }
 
     #[test]

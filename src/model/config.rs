@@ -47,15 +47,22 @@ pub struct Config {
 pub struct Population {
     /// Number of customer slots (the size of the community network).
     pub capacity: u32,
-    /// Customers active at tick 0; the other slots start vacant.
+    /// Customers active at the start of the spin-up; the other slots start vacant.
     pub initial: u32,
+    /// Weeks the model runs before week 0, unobserved, so that week 0 is a firm in its steady
+    /// state (docs/ODD.md, section 5).
+    pub spinup: u32,
 }
+
+/// Longest spin-up accepted, in weeks.
+pub const MAX_SPINUP: u32 = 5200;
 
 impl Default for Population {
     fn default() -> Self {
         Population {
             capacity: 10_000,
             initial: 8_000,
+            spinup: 104,
         }
     }
 }
@@ -67,8 +74,12 @@ impl Default for Population {
 pub struct Customers {
     pub expertise: Dist,
     pub sociability: Dist,
-    /// Weekly engagement rate; log-normal, `spread` is the standard deviation of its log.
+    /// Weekly participation (contribution) rate; log-normal, `spread` is the standard deviation
+    /// of its log.
     pub activity: Dist,
+    /// Product involvement: the weekly chance of product engagement at quality 0.5 and loyalty
+    /// 0.5 (Beta).
+    pub involvement: Dist,
     pub vindictiveness: Dist,
     pub forgiveness: Dist,
     /// Initial and trait (resting) level of empowerment.
@@ -86,6 +97,7 @@ impl Default for Customers {
             expertise: Dist::new(0.5, 0.15),
             sociability: Dist::new(0.25, 0.1),
             activity: Dist::new(0.12, 1.8),
+            involvement: Dist::new(0.35, 0.2),
             vindictiveness: Dist::new(0.4, 0.15),
             forgiveness: Dist::new(0.06, 0.03),
             empowerment: Dist::new(0.4, 0.12),
@@ -121,6 +133,7 @@ struct CustomersSpec {
     expertise: PartialDist,
     sociability: PartialDist,
     activity: PartialDist,
+    involvement: PartialDist,
     vindictiveness: PartialDist,
     forgiveness: PartialDist,
     empowerment: PartialDist,
@@ -137,6 +150,7 @@ impl From<CustomersSpec> for Customers {
             expertise: spec.expertise.or(d.expertise),
             sociability: spec.sociability.or(d.sociability),
             activity: spec.activity.or(d.activity),
+            involvement: spec.involvement.or(d.involvement),
             vindictiveness: spec.vindictiveness.or(d.vindictiveness),
             forgiveness: spec.forgiveness.or(d.forgiveness),
             empowerment: spec.empowerment.or(d.empowerment),
@@ -502,6 +516,15 @@ impl Config {
 
     fn check_population(&self, check: &mut Checker) {
         let population = &self.population;
+        if population.spinup > MAX_SPINUP {
+            check.fail(
+                "population.spinup".into(),
+                format!(
+                    "must be at most {MAX_SPINUP} weeks, got {}",
+                    population.spinup
+                ),
+            );
+        }
         if population.capacity == 0 {
             check.fail("population.capacity".into(), "must be at least 1".into());
         } else if population.capacity > MAX_CAPACITY {
@@ -529,6 +552,7 @@ impl Config {
         for (name, dist) in [
             ("expertise", &c.expertise),
             ("sociability", &c.sociability),
+            ("involvement", &c.involvement),
             ("vindictiveness", &c.vindictiveness),
             ("forgiveness", &c.forgiveness),
             ("empowerment", &c.empowerment),

@@ -17,6 +17,7 @@ pub mod rng;
 pub mod rules;
 pub mod schedule;
 pub mod sim;
+mod week;
 
 pub use config::{Config, ConfigIssue, ValidConfig};
 pub use observe::FirmTick;

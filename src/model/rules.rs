@@ -1,8 +1,109 @@
 //! The submodels' functional forms, as small pure functions.
 //!
 //! Each rule is one documented equation of docs/ODD.md ("Submodels"), kept free of agent
-//! storage so it can be unit-tested for its direction and bounds. Constants that are not
-//! scenario parameters live here, named, with their source or calibration note in the ODD.
+//! storage so it can be unit-tested for its direction and bounds. Every constant of the model
+//! that is not a scenario parameter lives here, named, with its source or calibration note in
+//! the ODD (the section is given with each group).
+
+use super::agents::Employee;
+
+/// Experience values (Huang & Suo 2021; docs/ODD.md 7.4, 7.12, 7.15, 7.18): what each kind of
+/// experience teaches, and how fast.
+pub mod experience {
+    /// Learning rates of functional, emotional and social value from one week of product
+    /// engagement: the product teaches usefulness and enjoyment, and membership a little.
+    pub const PRODUCT_FUNCTIONAL_RATE: f32 = 0.08;
+    pub const PRODUCT_EMOTIONAL_RATE: f32 = 0.03;
+    pub const PRODUCT_SOCIAL_RATE: f32 = 0.02;
+    /// Functional value a week of product engagement teaches: `FUNCTIONAL_BASE +
+    /// FUNCTIONAL_QUALITY · quality + FUNCTIONAL_EXPERTISE · (expertise − 0.5)`: a skilled user
+    /// gets more out of the same product.
+    pub const FUNCTIONAL_BASE: f32 = 0.25;
+    pub const FUNCTIONAL_QUALITY: f32 = 0.75;
+    pub const FUNCTIONAL_EXPERTISE: f32 = 1.5;
+    /// Emotional value of a week of product engagement: `EMOTIONAL_BASE + EMOTIONAL_QUALITY ·
+    /// quality + 0.5 · value of the week's use`.
+    pub const EMOTIONAL_BASE: f32 = 0.55;
+    pub const EMOTIONAL_QUALITY: f32 = 0.5;
+    /// Social value of following the product in a community (a member among members).
+    pub const PRODUCT_SOCIAL: f32 = 0.75;
+    /// Learning rate of functional value from a support question, and how far emotional value
+    /// moves per unit of how it felt ([`super::encounter_emotional`]).
+    pub const SUPPORT_FUNCTIONAL_RATE: f32 = 0.1;
+    pub const SUPPORT_EMOTIONAL_RATE: f32 = 0.1;
+    /// Learning rates of emotional and social value from one peer conversation: talk is
+    /// mostly social.
+    pub const PEER_EMOTIONAL_RATE: f32 = 0.075;
+    pub const PEER_SOCIAL_RATE: f32 = 0.12;
+    /// Emotional and social value a pleasant conversation teaches, and a toxic one (negative
+    /// word of mouth or revenge heard).
+    pub const PLEASANT_EMOTIONAL: f32 = 0.85;
+    pub const PLEASANT_SOCIAL: f32 = 0.9;
+    pub const TOXIC_EMOTIONAL: f32 = 0.1;
+    pub const TOXIC_SOCIAL: f32 = 0.15;
+    /// Weekly drift of experience values toward their neutral level (forgetting).
+    pub const DRIFT: f32 = 0.03;
+    pub const NEUTRAL: f32 = 0.4;
+}
+
+/// Empowerment (Füller et al. 2009; docs/ODD.md 7.14).
+pub mod empower {
+    /// Being heard moves empowerment this far toward 1.
+    pub const HEARD: f32 = 0.08;
+    /// Weekly decay of empowerment toward its resting level when the customer is not heard.
+    pub const DECAY: f32 = 0.02;
+    /// Being heard also moves self-efficacy toward 1 at this rate times empowerment.
+    pub const TO_EFFICACY: f32 = 0.03;
+}
+
+/// Verbal persuasion (Bandura 1977): in a contribution, the employee's warmth above 0.5
+/// encourages and below it discourages, and the firm's recognition of the contribution is
+/// praise; self-efficacy moves by this rate times (warmth − 0.5 + [recognised]).
+pub const PERSUASION: f32 = 0.05;
+
+/// Word of mouth heard (docs/ODD.md 7.18): loyalty and expectation shift from one WOM.
+pub const WOM_LOYALTY: f32 = 0.02;
+pub const WOM_EXPECTATION: f32 = 0.02;
+/// Negative WOM moves loyalty this many times as far as positive WOM (Goldenberg et al. 2007).
+/// Kept apart from `behaviour.negative_wom_weight`, which weighs WOM in reputation.
+pub const WOM_LOYALTY_NEGATIVE: f32 = 2.0;
+
+/// Weight of one week of product use in cumulative satisfaction (docs/ODD.md 7.13).
+pub const USE_RATE: f32 = 0.03;
+/// Chance that a customer holding a grievance is uncivil to the employee, per unit grievance.
+pub const CUSTOMER_INCIVILITY: f32 = 0.5;
+/// Revenge (docs/ODD.md 7.16): grievance released by one act, co-destroyed value of one act
+/// plus this much per neighbour reached.
+pub const REVENGE_RELIEF: f32 = 0.1;
+pub const REVENGE_DAMAGE: f64 = 1.0;
+pub const REVENGE_DAMAGE_PER_NEIGHBOUR: f64 = 0.1;
+/// Extra performance drop of a confrontational answer to a complaint (docs/ODD.md 7.9).
+pub const CONFRONTATION_DROP: f32 = 0.15;
+/// Co-created value of a successful contribution, on top of its experienced value (7.11).
+pub const CONTRIBUTION_VALUE: f32 = 0.3;
+
+/// Employee morale (van Jaarsveld et al. 2010; Oliva & Sterman 2001; docs/ODD.md 7.22).
+pub mod morale {
+    pub const RATE: f32 = 0.1;
+    pub const PLEASANT: f32 = 0.3;
+    pub const HOSTILE: f32 = 0.8;
+    pub const PRESSURE: f32 = 0.5;
+    /// Direct morale hit of one confrontation by a revenge-taking customer.
+    pub const PER_CONFRONTATION: f32 = 0.03;
+    pub const BURNOUT: f32 = 0.15;
+    pub const BURNOUT_QUIT: f32 = 0.1;
+    /// Weekly trait gain toward the ceiling at training level 1.
+    pub const TRAINING_GAIN: f32 = 0.01;
+}
+
+/// Firms (docs/ODD.md 7.23): quality gain per implemented idea per 1000 active customers, slow
+/// decay to a floor; reputation moves this far toward the week's WOM balance.
+pub mod firm {
+    pub const QUALITY_GAIN: f64 = 0.0015;
+    pub const QUALITY_DECAY: f64 = 0.005;
+    pub const QUALITY_FLOOR: f64 = 0.2;
+    pub const REPUTATION_RATE: f64 = 0.05;
+}
 
 /// Prospect-theory value of a disconfirmation `d = q - expectation` (Tversky & Kahneman 1992):
 /// `d^alpha` for gains and `-lambda (-d)^alpha` for losses.
@@ -59,59 +160,65 @@ pub fn toward(x: f32, target: f32, rate: f32) -> f32 {
     x + rate * (target - x)
 }
 
+/// Loyalty falls this many times faster than it rises (Mittal, Ross & Baldasare 1998: negative
+/// performance moves attitudes about twice as much as positive). Its value is that of the
+/// default loss aversion, but it is its own constant: `behaviour.loss_aversion` values single
+/// encounters only.
+pub const LOYALTY_FALL: f32 = 2.25;
+
 /// Loyalty after one week: it moves toward the convex target `satisfaction^convexity`
-/// (Jones & Sasser 1995), falling `loss_aversion` times faster than it rises.
+/// (Jones & Sasser 1995), falling [`LOYALTY_FALL`] times faster than it rises.
 #[inline]
-pub fn loyalty_step(
-    loyalty: f32,
-    satisfaction: f32,
-    convexity: f32,
-    rate: f32,
-    loss_aversion: f32,
-) -> f32 {
+pub fn loyalty_step(loyalty: f32, satisfaction: f32, convexity: f32, rate: f32) -> f32 {
     let target = satisfaction.max(0.0).powf(convexity);
     let rate = if target >= loyalty {
         rate
     } else {
-        rate * loss_aversion
+        rate * LOYALTY_FALL
     };
     toward(loyalty, target, rate.min(1.0))
 }
 
-/// Coefficients of the engagement rate (log scale, per unit of the state above 0.5).
+/// Coefficients of the participation (engagement) rate (log scale, per unit of the state
+/// above its reference). Calibration note in docs/ODD.md 7.4.
 pub mod engage {
     pub const EMPOWERMENT: f32 = 1.2;
     pub const SELF_EFFICACY: f32 = 1.0;
-    pub const EMOTIONAL: f32 = 1.2;
-    pub const SOCIAL: f32 = 1.0;
-    pub const LOYALTY: f32 = 0.8;
+    pub const EMOTIONAL: f32 = 15.0;
+    pub const SOCIAL: f32 = 10.0;
     pub const GRIEVANCE: f32 = 2.5;
     pub const INCENTIVE: f32 = 0.6;
+    /// Reference level of emotional and social value (their typical level in the baseline).
+    pub const VALUE_REFERENCE: f32 = 0.62;
 }
 
-/// Weekly engagement rate (expected contributions per week) of a customer: its activity trait
-/// scaled up by empowerment, self-efficacy, emotional and social value, loyalty and the firm's
-/// incentive, and down by grievance. Functional value has no direct path (Huang & Suo 2021).
-#[allow(clippy::too_many_arguments)]
+/// What drives a customer's weekly participation in value co-creation (PVC).
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct EngagementDrivers {
+    /// The contribution trait (`activity`): expected contributions per week at reference levels.
+    pub activity: f32,
+    pub empowerment: f32,
+    pub self_efficacy: f32,
+    pub emotional: f32,
+    pub social: f32,
+    pub grievance: f32,
+    /// The firm's incentive policy.
+    pub incentive: f32,
+}
+
+/// Weekly participation rate (expected contributions per week) of a customer: its activity trait
+/// scaled up by empowerment, self-efficacy, emotional and social value and the firm's incentive,
+/// and down by grievance. Functional value has no path, and neither has any driver of product
+/// engagement (Huang & Suo 2021; Füller et al. 2009; Zhang et al. 2018).
 #[inline]
-pub fn engagement_rate(
-    activity: f32,
-    empowerment: f32,
-    self_efficacy: f32,
-    emotional: f32,
-    social: f32,
-    loyalty: f32,
-    grievance: f32,
-    incentive: f32,
-) -> f32 {
-    let drive = engage::EMPOWERMENT * (empowerment - 0.5)
-        + engage::SELF_EFFICACY * (self_efficacy - 0.5)
-        + engage::EMOTIONAL * (emotional - 0.5)
-        + engage::SOCIAL * (social - 0.5)
-        + engage::LOYALTY * (loyalty - 0.5)
-        - engage::GRIEVANCE * grievance
-        + engage::INCENTIVE * incentive;
-    activity * drive.exp()
+pub fn engagement_rate(d: &EngagementDrivers) -> f32 {
+    let drive = engage::EMPOWERMENT * (d.empowerment - 0.5)
+        + engage::SELF_EFFICACY * (d.self_efficacy - 0.5)
+        + engage::EMOTIONAL * (d.emotional - engage::VALUE_REFERENCE)
+        + engage::SOCIAL * (d.social - engage::VALUE_REFERENCE)
+        - engage::GRIEVANCE * d.grievance
+        + engage::INCENTIVE * d.incentive;
+    d.activity * drive.exp()
 }
 
 /// Probability of engaging this week at rate `r` (`r / (1 + r)`), and the expected number of
@@ -120,6 +227,75 @@ pub fn engagement_rate(
 #[inline]
 pub fn engagement_chance_and_weight(rate: f32) -> (f32, f32) {
     (rate / (1.0 + rate), 1.0 + rate)
+}
+
+/// Product engagement (PE): the weekly chance of using and following the product beyond plain
+/// consumption (reading news and reviews, trying features, asking product questions). Driven by
+/// the customer's product involvement and the product's quality (Vivek et al. 2014; Huang &
+/// Suo 2021). Calibration note in docs/ODD.md 7.4.
+pub mod product {
+    /// Weight of quality in the chance: `involvement · (QUALITY_BASE + quality)`.
+    pub const QUALITY_BASE: f32 = 0.5;
+    /// Chance that a week of product engagement brings a support question to an employee.
+    pub const SUPPORT_CHANCE: f32 = 0.05;
+}
+
+/// Chance of a week of product engagement.
+#[inline]
+pub fn product_engagement_chance(involvement: f32, quality: f32) -> f32 {
+    (involvement * (product::QUALITY_BASE + quality)).clamp(0.0, 1.0)
+}
+
+/// Chance that a support question is answered: the customer's expertise, the product's quality
+/// and the employee's help (Zhang et al. 2018, "helpful employees").
+#[inline]
+pub fn support_success(expertise: f32, quality: f32, helpfulness: f32) -> f32 {
+    (0.1 + 0.2 * expertise + 0.3 * quality + 0.4 * helpfulness).clamp(0.0, 1.0)
+}
+
+/// What a week of product engagement teaches, as (functional, emotional, social) targets: the
+/// product's usefulness to this user, the enjoyment of using it (with the value of this week's
+/// use against expectation, `use_value`) and membership of the community around it (Huang &
+/// Suo 2021; Sweeney & Soutar 2001).
+#[inline]
+pub fn product_targets(quality: f32, use_value: f32, user: &ProductUser) -> (f32, f32, f32) {
+    use experience::*;
+    let functional = FUNCTIONAL_BASE
+        + FUNCTIONAL_QUALITY * quality
+        + FUNCTIONAL_EXPERTISE * (user.expertise - 0.5);
+    let emotional = EMOTIONAL_BASE + EMOTIONAL_QUALITY * quality + 0.5 * use_value;
+    (
+        functional.clamp(0.0, 1.0),
+        emotional.clamp(0.0, 1.0),
+        PRODUCT_SOCIAL,
+    )
+}
+
+/// What a product user brings to a week of product engagement.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct ProductUser {
+    pub expertise: f32,
+}
+
+/// Functional value an answered (or unanswered) support question teaches.
+#[inline]
+pub fn support_functional(quality: f32, success: bool, help: f32, tech_failure: bool) -> f32 {
+    (0.4 * quality + 0.3 * flag(success) + 0.3 * help - 0.3 * flag(tech_failure)).clamp(0.0, 1.0)
+}
+
+/// How an encounter with an employee felt: its value v against expectation (the employee's
+/// warmth, rudeness and indifference enter through the perceived performance). Emotional value
+/// moves by this, times the learning rate, after every encounter: a pleasant surprise raises it,
+/// a failure lowers it, and an encounter as expected leaves it alone.
+#[inline]
+pub fn encounter_emotional(v: f32) -> f32 {
+    0.5 * v
+}
+
+/// 1 for true, 0 for false (the `[b]` of docs/ODD.md).
+#[inline(always)]
+pub fn flag(b: bool) -> f32 {
+    if b { 1.0 } else { 0.0 }
 }
 
 /// Chance that a contribution succeeds: self-efficacy, expertise, product quality and employee
@@ -153,28 +329,18 @@ pub fn work_pressure(load: f32, capacity: f32) -> f32 {
 /// An employee's conduct: traits scaled by morale and cut by pressure; rudeness and indifference
 /// grow with strain (low morale plus pressure; van Jaarsveld et al. 2010, Oliva & Sterman 2001),
 /// and responsiveness keeps indifference down.
-#[allow(clippy::too_many_arguments)]
 #[inline]
-pub fn conduct(
-    helpfulness: f32,
-    empathy: f32,
-    politeness: f32,
-    responsiveness: f32,
-    rudeness: f32,
-    indifference: f32,
-    morale: f32,
-    pressure: f32,
-) -> Conduct {
-    let capacity = (0.5 + 0.5 * morale) / (1.0 + pressure);
-    let strain = (1.0 - morale + pressure).clamp(0.0, 1.5);
+pub fn conduct(e: &Employee, pressure: f32) -> Conduct {
+    let capacity = (0.5 + 0.5 * e.morale) / (1.0 + pressure);
+    let strain = (1.0 - e.morale + pressure).clamp(0.0, 1.5);
     let amplification = 0.4 + 2.0 * strain;
     Conduct {
-        helpfulness: helpfulness * capacity,
-        warmth: 0.5 * (empathy + politeness) * capacity,
-        rude_chance: (rudeness * amplification).clamp(0.0, 1.0),
-        indifferent_chance: (indifference
+        helpfulness: e.helpfulness * capacity,
+        warmth: 0.5 * (e.empathy + e.politeness) * capacity,
+        rude_chance: (e.rudeness * amplification).clamp(0.0, 1.0),
+        indifferent_chance: (e.indifference
             * amplification
-            * (1.6 - 1.2 * responsiveness * capacity))
+            * (1.6 - 1.2 * e.responsiveness * capacity))
             .clamp(0.0, 1.0),
     }
 }
@@ -198,7 +364,6 @@ pub struct Encounter {
 /// of Zhang et al. 2018), minus rudeness, indifference and technology failure.
 #[inline]
 pub fn performance(e: &Encounter, quality: f32, help: f32, warmth: f32) -> f32 {
-    let flag = |b: bool| if b { 1.0 } else { 0.0 };
     let q = 0.25
         + 0.3 * quality
         + 0.1 * flag(e.success)
@@ -206,7 +371,7 @@ pub fn performance(e: &Encounter, quality: f32, help: f32, warmth: f32) -> f32 {
         + 0.15 * warmth
         + 0.06 * flag(e.heard)
         + 0.06 * flag(e.implemented)
-        + 0.06 * flag(e.recognised)
+        + 0.12 * flag(e.recognised)
         + 0.04 * flag(e.paid)
         + 0.2 * flag(e.delighted)
         - 0.3 * flag(e.rude)
@@ -353,8 +518,8 @@ mod tests {
 
     #[test]
     fn loyalty_is_convex_in_satisfaction_and_falls_faster_than_it_rises() {
-        let up = loyalty_step(0.5, 1.0, 2.0, 0.05, 2.25) - 0.5;
-        let down = 0.5 - loyalty_step(0.5, 0.0, 2.0, 0.05, 2.25);
+        let up = loyalty_step(0.5, 1.0, 2.0, 0.05) - 0.5;
+        let down = 0.5 - loyalty_step(0.5, 0.0, 2.0, 0.05);
         assert!(down > 2.0 * up);
         // Convex target: the step from 0.8 to 1.0 satisfaction is larger than from 0.4 to 0.6.
         let target = |s: f32| s.powf(2.0);
@@ -363,24 +528,110 @@ mod tests {
 
     #[test]
     fn engagement_rises_with_drivers_and_falls_with_grievance() {
-        let base = engagement_rate(0.1, 0.5, 0.5, 0.5, 0.5, 0.5, 0.0, 0.0);
+        let reference = EngagementDrivers {
+            activity: 0.1,
+            empowerment: 0.5,
+            self_efficacy: 0.5,
+            emotional: engage::VALUE_REFERENCE,
+            social: engage::VALUE_REFERENCE,
+            grievance: 0.0,
+            incentive: 0.0,
+        };
+        let base = engagement_rate(&reference);
         assert!((base - 0.1).abs() < 1e-6);
-        assert!(engagement_rate(0.1, 0.9, 0.5, 0.5, 0.5, 0.5, 0.0, 0.0) > base);
-        assert!(engagement_rate(0.1, 0.5, 0.5, 0.5, 0.5, 0.5, 0.0, 0.8) > base);
-        assert!(engagement_rate(0.1, 0.5, 0.5, 0.5, 0.5, 0.5, 0.5, 0.0) < base);
+        for better in [
+            EngagementDrivers {
+                empowerment: 0.9,
+                ..reference
+            },
+            EngagementDrivers {
+                self_efficacy: 0.9,
+                ..reference
+            },
+            EngagementDrivers {
+                emotional: 0.9,
+                ..reference
+            },
+            EngagementDrivers {
+                social: 0.9,
+                ..reference
+            },
+            EngagementDrivers {
+                incentive: 0.8,
+                ..reference
+            },
+        ] {
+            assert!(engagement_rate(&better) > base, "{better:?}");
+        }
+        let aggrieved = EngagementDrivers {
+            grievance: 0.5,
+            ..reference
+        };
+        assert!(engagement_rate(&aggrieved) < base);
         let (chance, weight) = engagement_chance_and_weight(3.0);
         assert!((chance * weight - 3.0).abs() < 1e-6 && chance < 1.0);
     }
 
     #[test]
+    fn product_engagement_follows_involvement_and_quality() {
+        let base = product_engagement_chance(0.3, 0.5);
+        assert!((base - 0.3).abs() < 1e-6);
+        assert!(product_engagement_chance(0.6, 0.5) > base);
+        assert!(product_engagement_chance(0.3, 0.9) > base);
+        assert_eq!(product_engagement_chance(2.0, 1.0), 1.0);
+        assert!(support_success(0.5, 0.5, 0.9) > support_success(0.5, 0.5, 0.1));
+    }
+
+    #[test]
+    fn experiences_teach_in_their_direction() {
+        let user = ProductUser { expertise: 0.5 };
+        let (fv, ev, sv) = product_targets(0.8, 0.0, &user);
+        let (fv_low, ev_low, _) = product_targets(0.2, 0.0, &user);
+        assert!(fv > fv_low && ev > ev_low);
+        let expert = ProductUser { expertise: 0.9 };
+        let (fv_expert, _, _) = product_targets(0.5, 0.0, &expert);
+        let (fv_plain, _, _) = product_targets(0.5, 0.0, &user);
+        assert!(fv_expert > fv_plain);
+        for target in [fv, ev, sv] {
+            assert!(target > experience::NEUTRAL);
+        }
+        const {
+            assert!(experience::PLEASANT_EMOTIONAL > experience::NEUTRAL);
+            assert!(experience::TOXIC_EMOTIONAL < experience::NEUTRAL);
+            assert!(experience::PLEASANT_SOCIAL > experience::NEUTRAL);
+            assert!(experience::TOXIC_SOCIAL < experience::NEUTRAL);
+        }
+        assert!(encounter_emotional(0.3) > 0.0 && encounter_emotional(-0.5) < 0.0);
+        assert_eq!(encounter_emotional(0.0), 0.0);
+        assert!(
+            support_functional(0.5, true, 0.8, false) > support_functional(0.5, false, 0.2, true)
+        );
+    }
+
+    fn employee(morale: f32, responsiveness: f32) -> Employee {
+        Employee {
+            helpfulness: 0.6,
+            empathy: 0.6,
+            politeness: 0.6,
+            responsiveness,
+            rudeness: 0.1,
+            indifference: 0.1,
+            morale,
+            load: 0.0,
+            tenure: 0,
+            firm: 0,
+        }
+    }
+
+    #[test]
     fn strain_makes_employees_ruder_and_less_helpful() {
-        let calm = conduct(0.6, 0.6, 0.6, 0.6, 0.1, 0.1, 0.9, 0.0);
-        let strained = conduct(0.6, 0.6, 0.6, 0.6, 0.1, 0.1, 0.3, 0.5);
+        let calm = conduct(&employee(0.9, 0.6), 0.0);
+        let strained = conduct(&employee(0.3, 0.6), 0.5);
         assert!(strained.rude_chance > calm.rude_chance);
         assert!(strained.indifferent_chance > calm.indifferent_chance);
         assert!(strained.helpfulness < calm.helpfulness);
-        let responsive = conduct(0.6, 0.6, 0.6, 1.0, 0.1, 0.1, 0.7, 0.0);
-        let unresponsive = conduct(0.6, 0.6, 0.6, 0.0, 0.1, 0.1, 0.7, 0.0);
+        let responsive = conduct(&employee(0.7, 1.0), 0.0);
+        let unresponsive = conduct(&employee(0.7, 0.0), 0.0);
         assert!(responsive.indifferent_chance < unresponsive.indifferent_chance);
     }
 

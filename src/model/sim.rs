@@ -16,108 +16,22 @@ use std::sync::Arc;
 
 use rayon::prelude::*;
 
-use super::agents::{Customer, CustomerBirth, Employee, Hiring, Public, VACANT, WINDOW_RATE};
+use super::agents::{Customer, CustomerBirth, Employee, Hiring, Public};
 use super::config::{Config, ValidConfig};
 use super::network::Network;
 use super::observe::{FirmTick, Tally};
-use super::rng::{self, Purpose, Stream};
-use super::rules::{self, Encounter, Handling};
+use super::rng::{self, Purpose};
+use super::rules::{self, firm as firm_rules, morale};
 use super::schedule::{Change, Schedule};
+use super::week::{
+    Block, Constants, Context, Decision, FirmView, StaffEvent, StaffEventKind, pick_choice,
+};
 
 /// Customers per block: the unit of parallel work and of random streams. A constant, so that
 /// results do not depend on the number of threads.
 pub const BLOCK: usize = 1024;
 // A block owns whole words of the revenge bitsets.
 const _: () = assert!(BLOCK.is_multiple_of(64));
-
-/// A good recovery or solicited feedback moves empowerment this far toward 1 (Füller et al. 2009).
-const HEARD_EMPOWERMENT: f32 = 0.08;
-/// Weekly decay of empowerment toward its resting level when the customer is not heard.
-const EMPOWERMENT_DECAY: f32 = 0.02;
-/// Being heard also lifts self-efficacy, in proportion to empowerment (Füller et al. 2009).
-const EMPOWERMENT_TO_EFFICACY: f32 = 0.03;
-/// Learning rate of experience values from one encounter (Huang & Suo 2021).
-const EXPERIENCE_RATE: f32 = 0.1;
-/// Weekly drift of experience values toward their neutral level without engagement.
-const EXPERIENCE_DRIFT: f32 = 0.005;
-const EXPERIENCE_NEUTRAL: f32 = 0.4;
-/// Emotional contagion in one peer conversation.
-const CONTAGION: f32 = 0.1;
-/// Social value learned from one conversation.
-const PEER_SOCIAL: f32 = 0.06;
-/// Loyalty and expectation shift from one received word of mouth.
-const WOM_LOYALTY: f32 = 0.02;
-const WOM_EXPECTATION: f32 = 0.02;
-/// Weight of one week of product use in cumulative satisfaction (Johnson,
-/// Anderson & Fornell 1995): every active customer uses the product, engaged or not.
-const USE_RATE: f32 = 0.03;
-/// Chance that a customer holding a grievance is uncivil to the employee, per unit grievance.
-const CUSTOMER_INCIVILITY: f32 = 0.5;
-/// Grievance released by one act of revenge.
-const REVENGE_RELIEF: f32 = 0.1;
-/// Co-destroyed value of one act of revenge, plus this much per neighbour reached.
-const REVENGE_DAMAGE: f64 = 1.0;
-const REVENGE_DAMAGE_PER_NEIGHBOUR: f64 = 0.1;
-/// Extra performance drop of a confrontational answer to a complaint.
-const CONFRONTATION_DROP: f32 = 0.15;
-/// Co-created value of a successful contribution, on top of its experienced value.
-const CONTRIBUTION_VALUE: f32 = 0.3;
-
-/// Employee morale dynamics (van Jaarsveld et al. 2010; Oliva & Sterman 2001).
-const MORALE_RATE: f32 = 0.1;
-const MORALE_PLEASANT: f32 = 0.3;
-const MORALE_HOSTILE: f32 = 0.8;
-const MORALE_PRESSURE: f32 = 0.5;
-/// Direct morale hit of one confrontation by a revenge-taking customer.
-const MORALE_PER_CONFRONTATION: f32 = 0.03;
-const BURNOUT_MORALE: f32 = 0.15;
-const BURNOUT_QUIT: f32 = 0.1;
-/// Weekly trait gain toward the ceiling at training level 1.
-const TRAINING_GAIN: f32 = 0.01;
-
-/// Product quality: gain per implemented idea per 1000 active customers, slow decay to a floor.
-const QUALITY_GAIN: f64 = 0.0015;
-const QUALITY_DECAY: f64 = 0.005;
-const QUALITY_FLOOR: f64 = 0.2;
-/// Reputation moves this far toward the week's WOM balance.
-const REPUTATION_RATE: f64 = 0.05;
-
-/// An encounter's effect on the employee who served it.
-#[derive(Debug, Clone, Copy)]
-struct StaffEvent {
-    employee: u32,
-    kind: StaffEventKind,
-}
-
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-enum StaffEventKind {
-    Neutral,
-    Pleasant,
-    Hostile,
-    /// A revenge-taking customer confronts the employee (not a service encounter).
-    Confrontation,
-}
-
-/// Per-firm constants of the hot loop, in `f32`, plus last week's quality and reputation.
-#[derive(Debug, Clone, Copy)]
-struct FirmView {
-    incentive: f32,
-    feedback: f32,
-    act_on_feedback: f32,
-    recognition: f32,
-    delight: f32,
-    recovery: f32,
-    outlets: f32,
-    tech_reliability: f32,
-    defensiveness: f32,
-    capacity: f32,
-    staff_start: u32,
-    staff_count: u32,
-    quality: f32,
-    reputation: f32,
-    /// Cumulative choice weight when a newcomer or switcher picks a firm.
-    choice_cumulative: f32,
-}
 
 impl FirmView {
     /// The policy part of a firm's view; staff range, quality, reputation and choice weight
@@ -143,42 +57,6 @@ impl FirmView {
     }
 }
 
-/// Constants of the customer rules, in `f32`.
-#[derive(Debug, Clone, Copy)]
-struct Constants {
-    alpha: f32,
-    lambda: f32,
-    satisfaction_rate: f32,
-    expectation_rate: f32,
-    loyalty_rate: f32,
-    loyalty_convexity: f32,
-    mastery: f32,
-    vicarious: f32,
-    negative_wom: f32,
-    revenge_threshold: f32,
-    base_churn: f32,
-    churn_slope: f32,
-    churn_grievance: f32,
-    switching: f32,
-    fill_chance: f32,
-}
-
-/// Everything a block reads during the customer phase.
-struct Context<'a> {
-    seed: u64,
-    tick: u32,
-    public: &'a [Public],
-    /// Last week's revenge takers, one bit per slot (see [`Simulation::revenge`]).
-    revenge: &'a [u64],
-    /// Slots with at least one of last week's revenge takers among their neighbours.
-    hears_revenge: &'a [u64],
-    network: &'a Network,
-    employees: &'a [Employee],
-    firms: &'a [FirmView],
-    constants: Constants,
-    birth: &'a CustomerBirth,
-}
-
 /// Per-employee counts of one tick.
 #[derive(Debug, Clone, Copy, Default)]
 struct StaffCounts {
@@ -200,6 +78,8 @@ pub struct Simulation {
     config: Config,
     seed: u64,
     tick: u32,
+    /// Weeks stepped so far, spin-up included: the key of each week's random streams.
+    clock: u64,
     customers: Vec<Customer>,
     public: Vec<Public>,
     next_public: Vec<Public>,
@@ -325,12 +205,25 @@ impl Simulation {
             events: (0..blocks).map(|_| Vec::new()).collect(),
             seed: replication_seed,
             tick: 0,
+            clock: 0,
             changes: Arc::new([]),
             next_change: 0,
             config,
         };
         simulation.refresh_views();
+        simulation.spin_up();
         simulation
+    }
+
+    /// Runs `population.spinup` unobserved weeks under the base configuration, so that week 0
+    /// is the firm in its steady state (docs/ODD.md, section 5). The week counter then restarts
+    /// at 0; the stream keys (`clock`) do not, so observed weeks never reuse spin-up draws.
+    fn spin_up(&mut self) {
+        let mut scratch = Vec::with_capacity(self.views.len());
+        for _ in 0..self.config.population.spinup {
+            self.advance(&mut scratch);
+        }
+        self.tick = 0;
     }
 
     /// Initialises a replication of `schedule`'s base configuration; each later configuration
@@ -412,6 +305,12 @@ impl Simulation {
             self.next_change += 1;
             self.reconfigure(&change.config);
         }
+        self.advance(out);
+    }
+
+    /// One week of the three phases (observed or spin-up).
+    fn advance(&mut self, out: &mut Vec<FirmTick>) {
+        self.clock += 1;
         self.customer_phase();
         let totals = self.sum_tallies();
         self.employee_phase();
@@ -439,7 +338,6 @@ impl Simulation {
             loyalty_convexity: b.loyalty_convexity as f32,
             mastery: b.mastery_rate as f32,
             vicarious: b.vicarious_rate as f32,
-            negative_wom: b.negative_wom_weight as f32,
             revenge_threshold: b.revenge_threshold as f32,
             base_churn: m.base_churn as f32,
             churn_slope: m.churn_loyalty_slope as f32,
@@ -465,7 +363,7 @@ impl Simulation {
         let firm_count = self.views.len();
         let context = Context {
             seed: self.seed,
-            tick: self.tick,
+            clock: self.clock,
             public: &self.public,
             revenge: &self.revenge,
             hears_revenge: &self.hears_revenge,
@@ -534,7 +432,7 @@ impl Simulation {
                 }
             }
         }
-        let mut stream = rng::stream(self.seed, Purpose::Employees, u64::from(self.tick), 0);
+        let mut stream = rng::stream(self.seed, Purpose::Employees, self.clock, 0);
         for (employee, counts) in self.employees.iter_mut().zip(&self.staff_counts) {
             let firm = &self.config.firms[employee.firm as usize];
             let resting = firm.staff.initial_morale as f32;
@@ -547,16 +445,16 @@ impl Simulation {
             } else {
                 (0.5, 0.0)
             };
-            let target = (resting + MORALE_PLEASANT * (pleasant_share - 0.5)
-                - MORALE_HOSTILE * hostile_share
-                - MORALE_PRESSURE * pressure)
+            let target = (resting + morale::PLEASANT * (pleasant_share - 0.5)
+                - morale::HOSTILE * hostile_share
+                - morale::PRESSURE * pressure)
                 .clamp(0.0, 1.0);
-            employee.morale = (rules::toward(employee.morale, target, MORALE_RATE)
-                - MORALE_PER_CONFRONTATION * counts.confrontations)
+            employee.morale = (rules::toward(employee.morale, target, morale::RATE)
+                - morale::PER_CONFRONTATION * counts.confrontations)
                 .clamp(0.0, 1.0);
             employee.load = counts.encounters;
             employee.tenure += 1;
-            let gain = TRAINING_GAIN * firm.policy.training as f32;
+            let gain = morale::TRAINING_GAIN * firm.policy.training as f32;
             for value in [
                 &mut employee.helpfulness,
                 &mut employee.empathy,
@@ -565,7 +463,7 @@ impl Simulation {
             ] {
                 *value = rules::toward(*value, 1.0, gain);
             }
-            if employee.morale < BURNOUT_MORALE && rng::unit(&mut stream) < BURNOUT_QUIT {
+            if employee.morale < morale::BURNOUT && rng::unit(&mut stream) < morale::BURNOUT_QUIT {
                 *employee = self.hiring[employee.firm as usize].hire(employee.firm, &mut stream);
             }
         }
@@ -578,13 +476,13 @@ impl Simulation {
             let firm = &mut self.firms[index];
             let ideas_per_thousand = 1000.0 * total.implemented / total.active.max(1.0);
             firm.quality = (firm.quality
-                + QUALITY_GAIN * ideas_per_thousand * (1.0 - firm.quality)
-                - QUALITY_DECAY * (firm.quality - QUALITY_FLOOR))
+                + firm_rules::QUALITY_GAIN * ideas_per_thousand * (1.0 - firm.quality)
+                - firm_rules::QUALITY_DECAY * (firm.quality - firm_rules::QUALITY_FLOOR))
                 .clamp(0.0, 1.0);
             if let Some(target) =
                 rules::reputation_target(total.wom_positive, total.wom_negative, negative_weight)
             {
-                firm.reputation += REPUTATION_RATE * (target - firm.reputation);
+                firm.reputation += firm_rules::REPUTATION_RATE * (target - firm.reputation);
             }
             out.push(self.firm_tick(index, total));
         }
@@ -648,30 +546,6 @@ fn pick(cumulative: &[f32], u: f32) -> usize {
         .unwrap_or(cumulative.len().saturating_sub(1))
 }
 
-/// A firm for a switcher, excluding its current one, by the same reputation weights.
-fn pick_other(firms: &[FirmView], current: usize, u: f32) -> usize {
-    let weight = |i: usize| {
-        let below = if i == 0 {
-            0.0
-        } else {
-            firms[i - 1].choice_cumulative
-        };
-        firms[i].choice_cumulative - below
-    };
-    let total: f32 = (0..firms.len()).filter(|&i| i != current).map(weight).sum();
-    let mut target = u * total;
-    for i in (0..firms.len()).filter(|&i| i != current) {
-        target -= weight(i);
-        if target < 0.0 {
-            return i;
-        }
-    }
-    (0..firms.len())
-        .rev()
-        .find(|&i| i != current)
-        .unwrap_or(current)
-}
-
 fn observe_customer(tally: &mut Tally, c: &Customer) {
     tally.active += 1.0;
     tally.empowerment += f64::from(c.empowerment);
@@ -685,6 +559,9 @@ fn observe_customer(tally: &mut Tally, c: &Customer) {
     tally.revenue_weight += 1.0 + f64::from(c.loyalty);
 }
 
+/// The customer phase of one block: every active customer lives its week, every vacant slot
+/// may be filled (7.21), and every customer active afterwards is observed and publishes its
+/// record for next week.
 fn update_block(
     context: &Context,
     block: usize,
@@ -697,46 +574,43 @@ fn update_block(
     events.clear();
     tallies.fill(Tally::default());
     revenge.fill(0);
-    let mut stream = rng::stream(
-        context.seed,
-        Purpose::Customers,
-        u64::from(context.tick),
-        block as u64,
-    );
     let mut decisions = rng::stream(
         context.seed,
         Purpose::Decisions,
-        u64::from(context.tick),
+        context.clock,
         block as u64,
     );
+    let mut block_state = Block {
+        context,
+        stream: rng::stream(
+            context.seed,
+            Purpose::Customers,
+            context.clock,
+            block as u64,
+        ),
+        tallies,
+        events,
+    };
     let first_slot = block * BLOCK;
     for (offset, (customer, public)) in customers.iter_mut().zip(next.iter_mut()).enumerate() {
         let slot = first_slot + offset;
         let decision = Decision {
+            product: rng::unit(&mut decisions),
             engage_or_fill: rng::unit(&mut decisions),
             churn: rng::unit(&mut decisions),
         };
         let mut flags = 0;
         if customer.is_active() {
-            flags = update_customer(
-                context,
-                slot,
-                customer,
-                decision,
-                &mut stream,
-                tallies,
-                events,
-            );
+            flags = block_state.live_week(customer, slot, decision);
         } else if decision.engage_or_fill < context.constants.fill_chance {
-            let firm = pick_choice(context.firms, rng::unit(&mut stream));
-            *customer =
-                context
-                    .birth
-                    .customer(firm as u8, context.firms[firm].reputation, &mut stream);
-            tallies[firm].acquired += 1.0;
+            let stream = &mut block_state.stream;
+            let firm = pick_choice(context.firms, rng::unit(stream));
+            let reputation = context.firms[firm].reputation;
+            *customer = context.birth.customer(firm as u8, reputation, stream);
+            block_state.tallies[firm].acquired += 1.0;
         }
         if customer.is_active() {
-            observe_customer(&mut tallies[customer.firm as usize], customer);
+            observe_customer(&mut block_state.tallies[customer.firm as usize], customer);
             if flags & Public::REVENGE != 0 {
                 revenge[offset / 64] |= 1 << (offset % 64);
             }
@@ -745,421 +619,6 @@ fn update_block(
             *public = Public::VACANT;
         }
     }
-}
-
-fn pick_choice(firms: &[FirmView], u: f32) -> usize {
-    let total = firms.last().map_or(0.0, |f| f.choice_cumulative);
-    let target = u * total;
-    firms
-        .iter()
-        .position(|f| target < f.choice_cumulative)
-        .unwrap_or(firms.len().saturating_sub(1))
-}
-
-/// [`rules::experienced_value`], without its power when the disconfirmation lies within the
-/// zone of tolerance: the value is then exactly zero (`0^alpha = 0`, as validation keeps
-/// `alpha` positive), which is the common case of a week's product use.
-#[inline(always)]
-fn experienced_value(q: f32, expectation: f32, k: &Constants) -> f32 {
-    if (q - expectation).abs() <= rules::TOLERANCE {
-        0.0
-    } else {
-        rules::experienced_value(q, expectation, k.alpha, k.lambda)
-    }
-}
-
-const SPOKE_POSITIVE: u8 = Public::SPOKE_POSITIVE;
-const SPOKE_NEGATIVE: u8 = Public::SPOKE_NEGATIVE;
-
-/// A slot's draws for the week's pivotal decisions, from their own stream ([`Purpose::Decisions`]).
-#[derive(Debug, Clone, Copy)]
-struct Decision {
-    /// Engagement of an active customer, or filling of a vacant slot.
-    engage_or_fill: f32,
-    churn: f32,
-}
-
-/// One active customer's week. Returns the public flags (revenge, word of mouth spoken).
-fn update_customer(
-    context: &Context,
-    slot: usize,
-    c: &mut Customer,
-    decision: Decision,
-    stream: &mut Stream,
-    tallies: &mut [Tally],
-    events: &mut Vec<StaffEvent>,
-) -> u8 {
-    let k = &context.constants;
-    let firm_index = c.firm as usize;
-    let firm = &context.firms[firm_index];
-    let prior_loyalty = c.loyalty;
-    c.tenure += 1;
-    let keep = 1.0 - WINDOW_RATE;
-    c.recent_encounters *= keep;
-    c.recent_contributions *= keep;
-    c.recent_successes *= keep;
-    c.recent_peer *= keep;
-    c.recent_wom_positive *= keep;
-    c.recent_wom_negative *= keep;
-    c.recent_complaints *= keep;
-    c.failure_memory *= rules::FAILURE_MEMORY_DECAY;
-
-    // 1. Engage?
-    let rate = rules::engagement_rate(
-        c.activity,
-        c.empowerment,
-        c.self_efficacy,
-        c.emotional,
-        c.social,
-        c.loyalty,
-        c.grievance,
-        firm.incentive,
-    );
-    let (chance, weight) = rules::engagement_chance_and_weight(rate);
-    let mut heard = false;
-    if decision.engage_or_fill < chance {
-        heard = encounter(
-            context,
-            firm_index,
-            c,
-            weight,
-            prior_loyalty,
-            stream,
-            tallies,
-            events,
-        );
-    }
-    let tally = &mut tallies[firm_index];
-
-    // Product use: the week's consumption experience, valued against expectation.
-    let use_value = experienced_value(firm.quality, c.expectation, k);
-    c.satisfaction = rules::toward(
-        c.satisfaction,
-        rules::satisfaction_target(c.expectation, use_value),
-        USE_RATE,
-    );
-
-    // Empowerment: up when heard, back toward its resting level when not.
-    if heard {
-        c.empowerment = rules::toward(c.empowerment, 1.0, HEARD_EMPOWERMENT);
-        c.self_efficacy = rules::toward(
-            c.self_efficacy,
-            1.0,
-            EMPOWERMENT_TO_EFFICACY * c.empowerment,
-        );
-    } else {
-        c.empowerment = rules::toward(c.empowerment, c.base_empowerment, EMPOWERMENT_DECAY);
-    }
-    for value in [&mut c.functional, &mut c.emotional, &mut c.social] {
-        *value = rules::toward(*value, EXPERIENCE_NEUTRAL, EXPERIENCE_DRIFT);
-    }
-
-    // 4. Revenge.
-    let mut flags = 0u8;
-    let neighbours = context.network.neighbours(slot);
-    if c.grievance > k.revenge_threshold
-        && rng::unit(stream)
-            < rules::revenge_chance(c.grievance, k.revenge_threshold, c.vindictiveness)
-    {
-        flags |= Public::REVENGE;
-        tally.revenge_acts += 1.0;
-        let reach = neighbours
-            .iter()
-            .filter(|&&n| context.public[n as usize].firm != VACANT)
-            .count() as f64;
-        tally.codestroyed += REVENGE_DAMAGE + REVENGE_DAMAGE_PER_NEIGHBOUR * reach;
-        c.recent_wom_negative += WINDOW_RATE * reach as f32;
-        c.grievance = (c.grievance - REVENGE_RELIEF).max(0.0);
-        let employee = firm.staff_start + rng::index(stream, firm.staff_count);
-        events.push(StaffEvent {
-            employee,
-            kind: StaffEventKind::Confrontation,
-        });
-    }
-
-    // Word of mouth spoken this week, U-shaped in satisfaction (Anderson 1998).
-    let (speak, positive) = rules::wom_chance(rules::wom_affect(
-        c.satisfaction,
-        c.grievance,
-        c.failure_memory,
-    ));
-    if rng::unit(stream) < speak {
-        if positive {
-            flags |= SPOKE_POSITIVE;
-            c.recent_wom_positive += WINDOW_RATE;
-        } else {
-            flags |= SPOKE_NEGATIVE;
-            c.recent_wom_negative += WINDOW_RATE;
-        }
-    }
-
-    // 5. Peer interaction: revenge heard from any neighbour, one conversation with chance
-    //    sociability.
-    if context.hears_revenge[slot / 64] & (1 << (slot % 64)) != 0 {
-        for &other in neighbours {
-            let other = other as usize;
-            if context.revenge[other / 64] & (1 << (other % 64)) != 0 {
-                // A set bit implies the REVENGE flag on an active slot's record.
-                hear_wom(c, &context.public[other], false, k, tallies);
-            }
-        }
-    }
-    if !neighbours.is_empty() && rng::unit(stream) < c.sociability {
-        let other = &context.public
-            [neighbours[rng::index(stream, neighbours.len() as u32) as usize] as usize];
-        if other.firm != VACANT {
-            c.recent_peer += WINDOW_RATE;
-            c.emotional = rules::toward(c.emotional, other.emotional, CONTAGION);
-            let pleasant = other.emotional >= 0.5 && other.flags & SPOKE_NEGATIVE == 0;
-            c.social = rules::toward(c.social, if pleasant { 0.8 } else { 0.3 }, PEER_SOCIAL);
-            if other.success_rate >= 0.0 {
-                c.self_efficacy = rules::toward(c.self_efficacy, other.success_rate, k.vicarious);
-            }
-            if other.flags & SPOKE_POSITIVE != 0 {
-                hear_wom(c, other, true, k, tallies);
-            } else if other.flags & SPOKE_NEGATIVE != 0 {
-                hear_wom(c, other, false, k, tallies);
-            }
-        }
-    }
-
-    // 6. Slow states: grievance decays, loyalty follows satisfaction.
-    c.grievance = rules::grievance_decay(c.grievance, c.forgiveness, c.grudge_loyalty);
-    if c.grievance < 0.01 {
-        c.grudge_loyalty = 0.0;
-    }
-    c.loyalty = rules::loyalty_step(
-        c.loyalty,
-        c.satisfaction,
-        k.loyalty_convexity,
-        k.loyalty_rate,
-        k.lambda,
-    );
-
-    // 7. Churn, perhaps switching to another firm.
-    let hazard = rules::churn_hazard(
-        k.base_churn,
-        k.churn_slope,
-        k.churn_grievance,
-        c.loyalty,
-        c.grievance,
-    );
-    if decision.churn < hazard {
-        tallies[firm_index].churned += 1.0;
-        if context.firms.len() > 1 && rng::unit(stream) < k.switching {
-            let other = pick_other(context.firms, firm_index, rng::unit(stream));
-            let fresh =
-                context
-                    .birth
-                    .customer(other as u8, context.firms[other].reputation, stream);
-            // The person keeps traits and experience; the relationship starts afresh.
-            c.firm = other as u8;
-            c.expectation = fresh.expectation;
-            c.satisfaction = fresh.satisfaction;
-            c.loyalty = fresh.loyalty;
-            c.grievance = 0.0;
-            c.grudge_loyalty = 0.0;
-            c.failure_memory = 0.0;
-            c.tenure = 0;
-            c.contributions = 0.0;
-            tallies[other].acquired += 1.0;
-            // What was said this week was about the old firm; neighbours must not hear it as
-            // talk about the new one.
-            return 0;
-        } else {
-            c.firm = VACANT;
-            return 0;
-        }
-    }
-    flags
-}
-
-/// A received word of mouth about the sender's firm: counted for that firm; it shifts the
-/// receiver's loyalty and expectation only if it is about the receiver's own firm (negative
-/// weighs more), and positive talk about a rival tempts a little.
-fn hear_wom(
-    c: &mut Customer,
-    sender: &Public,
-    positive: bool,
-    k: &Constants,
-    tallies: &mut [Tally],
-) {
-    let about = sender.firm as usize;
-    if positive {
-        tallies[about].wom_positive += 1.0;
-    } else {
-        tallies[about].wom_negative += 1.0;
-    }
-    if sender.firm == c.firm {
-        if positive {
-            c.loyalty = rules::toward(c.loyalty, 1.0, WOM_LOYALTY);
-        } else {
-            c.loyalty = rules::toward(c.loyalty, 0.0, (WOM_LOYALTY * k.negative_wom).min(1.0));
-        }
-        c.expectation = rules::toward(c.expectation, sender.satisfaction, WOM_EXPECTATION);
-    } else if positive {
-        c.loyalty = rules::toward(c.loyalty, 0.0, 0.5 * WOM_LOYALTY);
-    }
-}
-
-/// Steps 2 and 3: the encounter with an employee, then voice and recovery. Returns whether
-/// the customer was heard (feedback solicited or complaint recovered).
-#[allow(clippy::too_many_arguments)]
-fn encounter(
-    context: &Context,
-    firm_index: usize,
-    c: &mut Customer,
-    weight: f32,
-    prior_loyalty: f32,
-    stream: &mut Stream,
-    tallies: &mut [Tally],
-    events: &mut Vec<StaffEvent>,
-) -> bool {
-    let k = &context.constants;
-    let firm = &context.firms[firm_index];
-    let tally = &mut tallies[firm_index];
-    tally.engaged += 1.0;
-    let employee_index = firm.staff_start + rng::index(stream, firm.staff_count);
-    let employee = &context.employees[employee_index as usize];
-    let pressure = rules::work_pressure(employee.load, firm.capacity);
-    let conduct = rules::conduct(
-        employee.helpfulness,
-        employee.empathy,
-        employee.politeness,
-        employee.responsiveness,
-        employee.rudeness,
-        employee.indifference,
-        employee.morale,
-        pressure,
-    );
-    let mut e = Encounter {
-        tech_failure: rng::unit(stream) >= firm.tech_reliability,
-        rude: rng::unit(stream) < conduct.rude_chance,
-        indifferent: rng::unit(stream) < conduct.indifferent_chance,
-        ..Encounter::default()
-    };
-    let help = if e.indifferent {
-        0.5 * conduct.helpfulness
-    } else {
-        conduct.helpfulness
-    };
-    let warmth = if e.rude { 0.0 } else { conduct.warmth };
-    let success_chance =
-        rules::contribution_success(c.self_efficacy, c.expertise, firm.quality, help);
-    e.success = !e.tech_failure && rng::unit(stream) < success_chance;
-    let attentive = !e.indifferent;
-    e.heard = attentive && rng::unit(stream) < firm.feedback;
-    e.implemented = e.heard && e.success && rng::unit(stream) < firm.act_on_feedback;
-    e.recognised = attentive && e.success && rng::unit(stream) < firm.recognition;
-    e.paid = e.success && rng::unit(stream) < firm.incentive;
-    e.delighted = rng::unit(stream) < firm.delight;
-    let mut q = rules::performance(&e, firm.quality, help, warmth);
-    let mut v = experienced_value(q, c.expectation, k);
-
-    c.contributions += weight;
-    c.recent_encounters += WINDOW_RATE;
-    c.recent_contributions += WINDOW_RATE * weight;
-    tally.contributions += f64::from(weight);
-    if e.success {
-        c.recent_successes += WINDOW_RATE * weight;
-    }
-    if e.implemented {
-        tally.implemented += f64::from(weight);
-    }
-    if e.paid {
-        tally.incentives_paid += f64::from(weight);
-    }
-
-    // 3. Voice and recovery.
-    let mut heard = e.heard;
-    let mut hostile = false;
-    if v < rules::FAILURE_VALUE {
-        let repeat = rules::is_repeat_failure(c.failure_memory);
-        c.failure_memory += 1.0;
-        tally.failures += 1.0;
-        let severity = (-v / k.lambda).min(1.0);
-        let handling = if rng::unit(stream) < rules::complaint_chance(firm.outlets, c.empowerment) {
-            tally.complaints += 1.0;
-            c.recent_complaints += WINDOW_RATE;
-            if rng::unit(stream) < firm.recovery {
-                Handling::Recovered
-            } else if rng::unit(stream) < firm.defensiveness {
-                Handling::Confronted
-            } else {
-                Handling::Ignored
-            }
-        } else {
-            Handling::Silent
-        };
-        match handling {
-            Handling::Recovered => {
-                tally.recoveries += 1.0;
-                heard = true;
-                q = rules::recovered_performance(c.expectation, repeat);
-                v = experienced_value(q, c.expectation, k);
-            }
-            Handling::Confronted => {
-                hostile = true;
-                q = (q - CONFRONTATION_DROP).max(0.0);
-                v = experienced_value(q, c.expectation, k);
-            }
-            Handling::Ignored | Handling::Silent => {}
-        }
-        let added =
-            rules::grievance_added(severity, handling, repeat, c.vindictiveness, prior_loyalty);
-        if added > 0.0 {
-            c.grievance = (c.grievance + added).min(1.0);
-            c.grudge_loyalty = c.grudge_loyalty.max(prior_loyalty);
-        }
-    }
-    // Customer incivility breeds employee incivility (van Jaarsveld et al. 2010).
-    hostile |= rng::unit(stream) < CUSTOMER_INCIVILITY * c.grievance;
-    events.push(StaffEvent {
-        employee: employee_index,
-        kind: if hostile {
-            StaffEventKind::Hostile
-        } else if v > 0.0 {
-            StaffEventKind::Pleasant
-        } else {
-            StaffEventKind::Neutral
-        },
-    });
-
-    // Value co-created or co-destroyed, weighted by the contribution.
-    if v > 0.0 {
-        tally.cocreated += f64::from(weight * v);
-    } else {
-        tally.codestroyed += f64::from(weight * -v);
-    }
-    if e.success {
-        tally.cocreated += f64::from(weight * CONTRIBUTION_VALUE);
-    }
-
-    // 6. State updates from the encounter.
-    c.satisfaction = rules::toward(
-        c.satisfaction,
-        rules::satisfaction_target(c.expectation, v),
-        k.satisfaction_rate,
-    );
-    c.expectation = rules::toward(c.expectation, q, k.expectation_rate);
-    if e.success {
-        c.self_efficacy = rules::toward(c.self_efficacy, 1.0, k.mastery);
-    } else if !e.tech_failure {
-        // A failure the customer attributes to itself (not to the platform) teaches as much as
-        // a success: self-efficacy tracks the own success rate (Bandura 1977).
-        c.self_efficacy = rules::toward(c.self_efficacy, 0.0, k.mastery);
-    }
-    let flag = |b: bool| if b { 1.0 } else { 0.0 };
-    let functional = (0.4 * firm.quality + 0.3 * flag(e.success) + 0.3 * help
-        - 0.3 * flag(e.tech_failure))
-    .clamp(0.0, 1.0);
-    let emotional = (0.5 + 0.4 * v + 0.4 * (warmth - 0.5)).clamp(0.0, 1.0);
-    let social = (0.3 + 0.4 * flag(e.recognised) + 0.2 * flag(e.success) + 0.1 * flag(e.heard))
-        .clamp(0.0, 1.0);
-    c.functional = rules::toward(c.functional, functional, EXPERIENCE_RATE);
-    c.emotional = rules::toward(c.emotional, emotional, EXPERIENCE_RATE);
-    c.social = rules::toward(c.social, social, EXPERIENCE_RATE);
-    heard
 }
 
 #[cfg(test)]
@@ -1185,11 +644,35 @@ mod tests {
         assert_eq!(pick(&cumulative, 0.99), 2);
     }
 
+    fn without_spinup(capacity: u32) -> ValidConfig {
+        let mut config = small(capacity).get().clone();
+        config.population.spinup = 0;
+        config.validate().expect("valid")
+    }
+
     #[test]
     fn initial_population_is_exact() {
-        let sim = Simulation::new(&small(3000), 5);
+        let sim = Simulation::new(&without_spinup(3000), 5);
         let active = sim.customers().iter().filter(|c| c.is_active()).count();
         assert_eq!(active, 2400);
+    }
+
+    #[test]
+    fn spin_up_runs_unobserved_weeks_and_restarts_the_week_count() {
+        let mut stepped = Simulation::new(&without_spinup(2000), 7);
+        let mut out = Vec::new();
+        for _ in 0..10 {
+            stepped.step(&mut out);
+        }
+        let mut config = small(2000).get().clone();
+        config.population.spinup = 10;
+        let spun = Simulation::new(&config.validate().expect("valid"), 7);
+        assert_eq!(spun.tick(), 0);
+        assert_eq!(stepped.tick(), 10);
+        // The same ten weeks, keyed by the same stream clock: the same customers.
+        assert_eq!(spun.customers(), stepped.customers());
+        spun.observe_initial(&mut out);
+        assert_eq!(out[0].tick, 0);
     }
 
     #[test]

@@ -110,13 +110,14 @@ pub fn write_summary(
 }
 
 /// Columns of `customers.csv`.
-pub const CUSTOMER_COLUMNS: [&str; 27] = [
+pub const CUSTOMER_COLUMNS: [&str; 28] = [
     "replication",
     "customer",
     "firm",
     "expertise",
     "sociability",
     "activity",
+    "involvement",
     "vindictiveness",
     "forgiveness",
     "base_empowerment",
@@ -217,6 +218,7 @@ fn format_customer_rows(
             c.expertise,
             c.sociability,
             c.activity,
+            c.involvement,
             c.vindictiveness,
             c.forgiveness,
             c.base_empowerment,
@@ -280,6 +282,7 @@ mod tests {
                     c.expertise,
                     c.sociability,
                     c.activity,
+                    c.involvement,
                     c.vindictiveness,
                     c.forgiveness,
                     c.base_empowerment,
@@ -293,7 +296,7 @@ mod tests {
                     c.social,
                     c.grievance,
                     c.failure_memory,
-                    c.recent_encounters,
+                    c.recent_product,
                     c.recent_peer,
                     c.recent_successes,
                     c.recent_wom_positive,

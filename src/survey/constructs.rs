@@ -23,10 +23,6 @@ pub const OFFSETS: [f64; ITEMS] = [0.15, 0.0, -0.15];
 /// have a standard deviation of about 1 to 1.5 points).
 pub const ITEM_SD: f64 = 1.3;
 
-/// Product engagement saturates: a customer with one encounter every `PE_SCALE`⁻¹ weeks
-/// scores 1 − e⁻¹ ≈ 0.63.
-pub const PE_SCALE: f64 = 0.1;
-
 /// Participation is reported on a logarithmic frequency scale from `PVC_LOW` to `PVC_HIGH`
 /// expected contributions per week (about once in twenty years to once a week).
 pub const PVC_LOW: f64 = 0.001;
@@ -122,7 +118,7 @@ impl Construct {
     pub fn measures(self) -> &'static str {
         match self {
             Construct::ProductEngagement => {
-                "product_engagement (encounters per week, recent window): 1 - exp(-x / 0.1)"
+                "product_engagement (weeks of product engagement per week, recent window): min(x, 1)"
             }
             Construct::InterpersonalInteraction => {
                 "interpersonal_interaction (peer conversations per week, recent window): min(x, 1)"
@@ -131,9 +127,9 @@ impl Construct {
             Construct::Emotional => "emotional_value",
             Construct::Social => "social_value",
             Construct::Participation => {
-                "expected contributions per week r (engagement rate, ODD 7.4, from activity, \
-                 empowerment, self-efficacy, emotional and social value, loyalty, grievance and \
-                 the firm's incentive) on a log scale: ln(r / 0.001) / ln(1000), clamped to [0, 1]"
+                "expected contributions per week r (participation rate, ODD 7.4, from activity, \
+                 empowerment, self-efficacy, emotional and social value, grievance and the \
+                 firm's incentive) on a log scale: ln(r / 0.001) / ln(1000), clamped to [0, 1]"
             }
             Construct::Empowerment => "empowerment",
             Construct::SelfEfficacy => "self_efficacy",
@@ -204,24 +200,21 @@ impl Construct {
     /// the customer's firm's incentive policy (it enters the engagement rate).
     pub fn latent(self, customer: &Customer, incentive: f32) -> f64 {
         let score = match self {
-            Construct::ProductEngagement => {
-                1.0 - (-f64::from(customer.product_engagement()) / PE_SCALE).exp()
-            }
+            Construct::ProductEngagement => f64::from(customer.product_engagement()),
             Construct::InterpersonalInteraction => f64::from(customer.interpersonal_interaction()),
             Construct::Functional => f64::from(customer.functional),
             Construct::Emotional => f64::from(customer.emotional),
             Construct::Social => f64::from(customer.social),
             Construct::Participation => {
-                let rate = f64::from(rules::engagement_rate(
-                    customer.activity,
-                    customer.empowerment,
-                    customer.self_efficacy,
-                    customer.emotional,
-                    customer.social,
-                    customer.loyalty,
-                    customer.grievance,
+                let rate = f64::from(rules::engagement_rate(&rules::EngagementDrivers {
+                    activity: customer.activity,
+                    empowerment: customer.empowerment,
+                    self_efficacy: customer.self_efficacy,
+                    emotional: customer.emotional,
+                    social: customer.social,
+                    grievance: customer.grievance,
                     incentive,
-                ));
+                }));
                 if rate > 0.0 {
                     (rate / PVC_LOW).ln() / (PVC_HIGH / PVC_LOW).ln()
                 } else {
@@ -294,7 +287,7 @@ mod tests {
             loyalty: 0.8,
             satisfaction: 0.8,
             functional: 0.8,
-            recent_encounters: 0.5,
+            recent_product: 0.5,
             recent_peer: 0.6,
             firm: 0,
             ..Customer::EMPTY
@@ -305,14 +298,19 @@ mod tests {
             assert!(x < y, "{a:?} vs {b:?}");
         }
         assert_eq!(a[Construct::ProductEngagement.index()], 0.0);
-        // Grievance lowers the willingness to participate.
-        let aggrieved = Customer {
-            grievance: 0.8,
+        // Grievance lowers the willingness to participate (a customer below the scale's top).
+        let moderate = Customer {
+            activity: 0.002,
             ..high
         };
+        let aggrieved = Customer {
+            grievance: 0.8,
+            ..moderate
+        };
+        assert!(Construct::Participation.latent(&moderate, 0.3) < 1.0);
         assert!(
             Construct::Participation.latent(&aggrieved, 0.3)
-                < Construct::Participation.latent(&high, 0.3)
+                < Construct::Participation.latent(&moderate, 0.3)
         );
         // Functional value has no path to participation (Huang & Suo 2021).
         let functional = Customer {

@@ -451,7 +451,7 @@ mod tests {
                     functional: 0.3 + 0.5 * x,
                     satisfaction: 0.5 + 0.4 * y,
                     loyalty: 0.3 + 0.5 * y,
-                    recent_encounters: 0.03 * x,
+                    recent_product: 0.6 * x,
                     recent_peer: 0.5 * rng::unit(&mut rng),
                     firm: 0,
                     ..Customer::EMPTY

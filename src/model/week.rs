@@ -1,0 +1,781 @@
+//! A customer's week, as the named steps of docs/ODD.md section 3 ("A customer's week").
+//!
+//! Each function is one step (its doc gives the step letter and the submodel). The steps read
+//! other customers only through last week's [`Public`] buffer and employees only through last
+//! week's state, so customers can be updated in any order; a block of customers shares one
+//! [`Block`], which holds everything the block writes (its random stream, its tallies per firm
+//! and its staff events).
+
+use super::agents::{Customer, CustomerBirth, Employee, Public, VACANT, WINDOW_RATE};
+use super::network::Network;
+use super::observe::Tally;
+use super::rng::{self, Stream};
+use super::rules::{self, EngagementDrivers, Handling, experience};
+
+/// An encounter's effect on the employee who served it.
+#[derive(Debug, Clone, Copy)]
+pub(super) struct StaffEvent {
+    pub employee: u32,
+    pub kind: StaffEventKind,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(super) enum StaffEventKind {
+    Neutral,
+    Pleasant,
+    Hostile,
+    /// A revenge-taking customer confronts the employee (not a service encounter).
+    Confrontation,
+}
+
+/// Per-firm constants of the hot loop, in `f32`, plus last week's quality and reputation.
+#[derive(Debug, Clone, Copy)]
+pub(super) struct FirmView {
+    pub incentive: f32,
+    pub feedback: f32,
+    pub act_on_feedback: f32,
+    pub recognition: f32,
+    pub delight: f32,
+    pub recovery: f32,
+    pub outlets: f32,
+    pub tech_reliability: f32,
+    pub defensiveness: f32,
+    pub capacity: f32,
+    pub staff_start: u32,
+    pub staff_count: u32,
+    pub quality: f32,
+    pub reputation: f32,
+    /// Cumulative choice weight when a newcomer or switcher picks a firm.
+    pub choice_cumulative: f32,
+}
+
+/// Scenario parameters of the customer rules, in `f32`.
+#[derive(Debug, Clone, Copy)]
+pub(super) struct Constants {
+    pub alpha: f32,
+    pub lambda: f32,
+    pub satisfaction_rate: f32,
+    pub expectation_rate: f32,
+    pub loyalty_rate: f32,
+    pub loyalty_convexity: f32,
+    pub mastery: f32,
+    pub vicarious: f32,
+    pub revenge_threshold: f32,
+    pub base_churn: f32,
+    pub churn_slope: f32,
+    pub churn_grievance: f32,
+    pub switching: f32,
+    pub fill_chance: f32,
+}
+
+/// Everything a block reads during the customer phase.
+pub(super) struct Context<'a> {
+    pub seed: u64,
+    /// Key of this week's random streams (spin-up weeks and observed weeks never share one).
+    pub clock: u64,
+    pub public: &'a [Public],
+    /// Last week's revenge takers, one bit per slot.
+    pub revenge: &'a [u64],
+    /// Slots with at least one of last week's revenge takers among their neighbours.
+    pub hears_revenge: &'a [u64],
+    pub network: &'a Network,
+    pub employees: &'a [Employee],
+    pub firms: &'a [FirmView],
+    pub constants: Constants,
+    pub birth: &'a CustomerBirth,
+}
+
+/// A slot's draws for the week's pivotal decisions, from their own stream ([`rng::Purpose::Decisions`]).
+#[derive(Debug, Clone, Copy)]
+pub(super) struct Decision {
+    /// Product engagement of an active customer.
+    pub product: f32,
+    /// Participation of an active customer, or filling of a vacant slot.
+    pub engage_or_fill: f32,
+    pub churn: f32,
+}
+
+/// One block's mutable state during the customer phase.
+pub(super) struct Block<'a> {
+    pub context: &'a Context<'a>,
+    pub stream: Stream,
+    pub tallies: &'a mut [Tally],
+    pub events: &'a mut Vec<StaffEvent>,
+}
+
+/// What one customer's week has gathered so far.
+struct Week {
+    slot: usize,
+    firm: usize,
+    decision: Decision,
+    /// Loyalty at the start of the week (before any encounter).
+    prior_loyalty: f32,
+    /// Heard by the firm this week: feedback solicited, or a complaint recovered (7.14).
+    heard: bool,
+    /// Public flags: revenge taken, word of mouth spoken.
+    flags: u8,
+}
+
+/// The two kinds of service encounter (docs/ODD.md 7.4, 7.6).
+#[derive(Debug, Clone, Copy, PartialEq)]
+enum Kind {
+    /// A product question or problem, from product engagement (PE).
+    Support,
+    /// An idea, review, feedback or help: participation in value co-creation (PVC), of weight
+    /// `w` expected contributions.
+    Contribution(f32),
+}
+
+/// Prospect value of `q` against `expectation`, without its power inside the zone of tolerance
+/// (the value is then exactly zero; the common case of a week's product use).
+#[inline(always)]
+fn experienced_value(q: f32, expectation: f32, k: &Constants) -> f32 {
+    if (q - expectation).abs() <= rules::TOLERANCE {
+        0.0
+    } else {
+        rules::experienced_value(q, expectation, k.alpha, k.lambda)
+    }
+}
+
+#[inline(always)]
+fn bit(bits: &[u64], slot: usize) -> bool {
+    bits[slot / 64] & (1 << (slot % 64)) != 0
+}
+
+impl Block<'_> {
+    /// One active customer's week, steps a–p. Returns the public flags (revenge, WOM spoken).
+    pub fn live_week(&mut self, c: &mut Customer, slot: usize, decision: Decision) -> u8 {
+        let mut week = Week {
+            slot,
+            firm: c.firm as usize,
+            decision,
+            prior_loyalty: c.loyalty,
+            heard: false,
+            flags: 0,
+        };
+        bookkeeping(c);
+        self.product_engagement(c, &mut week);
+        self.participation(c, &mut week);
+        self.product_use(c);
+        empowerment(c, week.heard);
+        experience_drift(c);
+        self.revenge(c, &mut week);
+        self.word_of_mouth(c, &mut week);
+        self.hear_revenge(c, &week);
+        self.conversation(c, &week);
+        self.slow_states(c);
+        self.churn(c, &mut week)
+    }
+
+    /// Step b, product engagement (PE, 7.4): with its chance, a week of using and following the
+    /// product, which teaches functional, emotional and social value and may bring a support
+    /// question to an employee.
+    fn product_engagement(&mut self, c: &mut Customer, week: &mut Week) {
+        let firm = &self.context.firms[week.firm];
+        let chance = rules::product_engagement_chance(c.involvement, firm.quality);
+        if week.decision.product >= chance {
+            return;
+        }
+        c.recent_product += WINDOW_RATE;
+        let use_value = experienced_value(firm.quality, c.expectation, &self.context.constants);
+        let user = rules::ProductUser {
+            expertise: c.expertise,
+        };
+        let (functional, emotional, social) =
+            rules::product_targets(firm.quality, use_value, &user);
+        c.functional = rules::toward(
+            c.functional,
+            functional,
+            experience::PRODUCT_FUNCTIONAL_RATE,
+        );
+        c.emotional = rules::toward(c.emotional, emotional, experience::PRODUCT_EMOTIONAL_RATE);
+        c.social = rules::toward(c.social, social, experience::PRODUCT_SOCIAL_RATE);
+        if rng::unit(&mut self.stream) < rules::product::SUPPORT_CHANCE {
+            self.encounter(c, Kind::Support, week);
+        }
+    }
+
+    /// Step c, participation in value co-creation (PVC, 7.4): with chance r / (1 + r), a
+    /// contribution of weight 1 + r, handled by an employee.
+    fn participation(&mut self, c: &mut Customer, week: &mut Week) {
+        let firm = &self.context.firms[week.firm];
+        let rate = rules::engagement_rate(&EngagementDrivers {
+            activity: c.activity,
+            empowerment: c.empowerment,
+            self_efficacy: c.self_efficacy,
+            emotional: c.emotional,
+            social: c.social,
+            grievance: c.grievance,
+            incentive: firm.incentive,
+        });
+        let (chance, weight) = rules::engagement_chance_and_weight(rate);
+        if week.decision.engage_or_fill < chance {
+            self.tallies[week.firm].engaged += 1.0;
+            self.encounter(c, Kind::Contribution(weight), week);
+        }
+    }
+
+    /// Steps d–h: one service encounter (support question or contribution) with a uniformly
+    /// chosen employee of the customer's firm.
+    fn encounter(&mut self, c: &mut Customer, kind: Kind, week: &mut Week) {
+        let firm = self.context.firms[week.firm];
+        let k = self.context.constants;
+        let employee = firm.staff_start + rng::index(&mut self.stream, firm.staff_count);
+        let served = self.serve(c, kind, employee, &firm);
+        let mut q = rules::performance(&served.events, firm.quality, served.help, served.warmth);
+        let mut v = experienced_value(q, c.expectation, &k);
+        count_encounter(c, kind, &served.events, &mut self.tallies[week.firm]);
+        // Solicited feedback and recognition both tell the customer its input counts (7.14).
+        week.heard |= served.events.heard | served.events.recognised;
+        let mut hostile = false;
+        if v < rules::FAILURE_VALUE {
+            let voiced = self.voice(c, week, v);
+            week.heard |= voiced.handling == Handling::Recovered;
+            hostile = voiced.handling == Handling::Confronted;
+            if let Some(recovered_q) = voiced.q {
+                q = recovered_q.max(0.0);
+                v = experienced_value(q, c.expectation, &k);
+            } else if hostile {
+                q = (q - rules::CONFRONTATION_DROP).max(0.0);
+                v = experienced_value(q, c.expectation, &k);
+            }
+        }
+        let outcome = Outcome {
+            kind,
+            employee,
+            confronted: hostile,
+            v,
+            success: served.events.success,
+        };
+        self.staff_event_and_value(c, &outcome, week.firm);
+        learn_from_encounter(c, kind, &served, q, v, &k);
+    }
+
+    /// Steps d and e (7.5–7.8): the employee's conduct and the encounter's events.
+    fn serve(&mut self, c: &Customer, kind: Kind, employee: u32, firm: &FirmView) -> Served {
+        let staff = &self.context.employees[employee as usize];
+        let pressure = rules::work_pressure(staff.load, firm.capacity);
+        let conduct = rules::conduct(staff, pressure);
+        let s = &mut self.stream;
+        let mut e = rules::Encounter {
+            tech_failure: rng::unit(s) >= firm.tech_reliability,
+            rude: rng::unit(s) < conduct.rude_chance,
+            indifferent: rng::unit(s) < conduct.indifferent_chance,
+            ..rules::Encounter::default()
+        };
+        let help = if e.indifferent {
+            0.5 * conduct.helpfulness
+        } else {
+            conduct.helpfulness
+        };
+        let warmth = if e.rude { 0.0 } else { conduct.warmth };
+        if let Kind::Contribution(_) = kind {
+            let success =
+                rules::contribution_success(c.self_efficacy, c.expertise, firm.quality, help);
+            e.success = !e.tech_failure && rng::unit(s) < success;
+            let attentive = !e.indifferent;
+            e.heard = attentive && rng::unit(s) < firm.feedback;
+            e.implemented = e.heard && e.success && rng::unit(s) < firm.act_on_feedback;
+            e.recognised = attentive && e.success && rng::unit(s) < firm.recognition;
+            e.paid = e.success && rng::unit(s) < firm.incentive;
+        } else {
+            let success = rules::support_success(c.expertise, firm.quality, help);
+            e.success = !e.tech_failure && rng::unit(s) < success;
+        }
+        e.delighted = rng::unit(s) < firm.delight;
+        Served {
+            events: e,
+            help,
+            warmth,
+            quality: firm.quality,
+        }
+    }
+
+    /// Step f (7.9, 7.10): a failure may be voiced and handled; grievance is added.
+    fn voice(&mut self, c: &mut Customer, week: &Week, v: f32) -> Voiced {
+        let firm = &self.context.firms[week.firm];
+        let tally = &mut self.tallies[week.firm];
+        let s = &mut self.stream;
+        let repeat = rules::is_repeat_failure(c.failure_memory);
+        c.failure_memory += 1.0;
+        tally.failures += 1.0;
+        // The loss in gain units: the prospect value without its loss-aversion weight.
+        let severity = (-v / self.context.constants.lambda).min(1.0);
+        let handling = if rng::unit(s) < rules::complaint_chance(firm.outlets, c.empowerment) {
+            tally.complaints += 1.0;
+            c.recent_complaints += WINDOW_RATE;
+            if rng::unit(s) < firm.recovery {
+                Handling::Recovered
+            } else if rng::unit(s) < firm.defensiveness {
+                Handling::Confronted
+            } else {
+                Handling::Ignored
+            }
+        } else {
+            Handling::Silent
+        };
+        let q = (handling == Handling::Recovered).then(|| {
+            tally.recoveries += 1.0;
+            rules::recovered_performance(c.expectation, repeat)
+        });
+        let added = rules::grievance_added(
+            severity,
+            handling,
+            repeat,
+            c.vindictiveness,
+            week.prior_loyalty,
+        );
+        if added > 0.0 {
+            c.grievance = (c.grievance + added).min(1.0);
+            c.grudge_loyalty = c.grudge_loyalty.max(week.prior_loyalty);
+        }
+        Voiced { handling, q }
+    }
+
+    /// Step g (7.11): customer incivility, the employee's staff event, and the value co-created
+    /// or co-destroyed.
+    fn staff_event_and_value(&mut self, c: &Customer, outcome: &Outcome, firm: usize) {
+        let Outcome {
+            kind,
+            employee,
+            confronted,
+            v,
+            success,
+        } = *outcome;
+        let hostile =
+            confronted | (rng::unit(&mut self.stream) < rules::CUSTOMER_INCIVILITY * c.grievance);
+        self.events.push(StaffEvent {
+            employee,
+            kind: if hostile {
+                StaffEventKind::Hostile
+            } else if v > 0.0 {
+                StaffEventKind::Pleasant
+            } else {
+                StaffEventKind::Neutral
+            },
+        });
+        let weight = match kind {
+            Kind::Support => 1.0,
+            Kind::Contribution(w) => w,
+        };
+        let tally = &mut self.tallies[firm];
+        if v > 0.0 {
+            tally.cocreated += f64::from(weight * v);
+        } else {
+            tally.codestroyed += f64::from(weight * -v);
+        }
+        if success && matches!(kind, Kind::Contribution(_)) {
+            tally.cocreated += f64::from(weight * rules::CONTRIBUTION_VALUE);
+        }
+    }
+
+    /// Step i (7.13): product use. Every active customer uses the product every week; the
+    /// week's use is judged against the expectation after this week's encounters.
+    fn product_use(&mut self, c: &mut Customer) {
+        let quality = self.context.firms[c.firm as usize].quality;
+        let use_value = experienced_value(quality, c.expectation, &self.context.constants);
+        c.satisfaction = rules::toward(
+            c.satisfaction,
+            rules::satisfaction_target(c.expectation, use_value),
+            rules::USE_RATE,
+        );
+    }
+
+    /// Step l (7.16): revenge, if grievance exceeds the threshold.
+    fn revenge(&mut self, c: &mut Customer, week: &mut Week) {
+        let k = &self.context.constants;
+        if c.grievance <= k.revenge_threshold
+            || rng::unit(&mut self.stream)
+                >= rules::revenge_chance(c.grievance, k.revenge_threshold, c.vindictiveness)
+        {
+            return;
+        }
+        let firm = &self.context.firms[week.firm];
+        let tally = &mut self.tallies[week.firm];
+        week.flags |= Public::REVENGE;
+        tally.revenge_acts += 1.0;
+        let reach = self
+            .context
+            .network
+            .neighbours(week.slot)
+            .iter()
+            .filter(|&&n| self.context.public[n as usize].firm != VACANT)
+            .count() as f64;
+        tally.codestroyed += rules::REVENGE_DAMAGE + rules::REVENGE_DAMAGE_PER_NEIGHBOUR * reach;
+        c.recent_wom_negative += WINDOW_RATE * reach as f32;
+        c.grievance = (c.grievance - rules::REVENGE_RELIEF).max(0.0);
+        let employee = firm.staff_start + rng::index(&mut self.stream, firm.staff_count);
+        self.events.push(StaffEvent {
+            employee,
+            kind: StaffEventKind::Confrontation,
+        });
+    }
+
+    /// Step m (7.17): word of mouth spoken this week, U-shaped in satisfaction (Anderson 1998).
+    fn word_of_mouth(&mut self, c: &mut Customer, week: &mut Week) {
+        let affect = rules::wom_affect(c.satisfaction, c.grievance, c.failure_memory);
+        let (speak, positive) = rules::wom_chance(affect);
+        if rng::unit(&mut self.stream) < speak {
+            if positive {
+                week.flags |= Public::SPOKE_POSITIVE;
+                c.recent_wom_positive += WINDOW_RATE;
+            } else {
+                week.flags |= Public::SPOKE_NEGATIVE;
+                c.recent_wom_negative += WINDOW_RATE;
+            }
+        }
+    }
+
+    /// Step n, first part (7.18): last week's revenge of any neighbour is heard, in ascending
+    /// neighbour order, as negative WOM and as toxic talk.
+    fn hear_revenge(&mut self, c: &mut Customer, week: &Week) {
+        if !bit(self.context.hears_revenge, week.slot) {
+            return;
+        }
+        for &other in self.context.network.neighbours(week.slot) {
+            let other = other as usize;
+            if bit(self.context.revenge, other) {
+                // A set bit implies the REVENGE flag on an active slot's record.
+                let sender = self.context.public[other];
+                hear_wom(c, &sender, false, self.tallies);
+                talk(c, false);
+            }
+        }
+    }
+
+    /// Step n, second part (7.18): interpersonal interaction (II). With probability
+    /// `sociability`, one conversation with a random neighbour; pleasant unless the neighbour
+    /// spoke ill of its firm or took revenge last week.
+    fn conversation(&mut self, c: &mut Customer, week: &Week) {
+        let neighbours = self.context.network.neighbours(week.slot);
+        if neighbours.is_empty() || rng::unit(&mut self.stream) >= c.sociability {
+            return;
+        }
+        let pick = rng::index(&mut self.stream, neighbours.len() as u32) as usize;
+        let other = self.context.public[neighbours[pick] as usize];
+        if other.firm == VACANT {
+            return;
+        }
+        c.recent_peer += WINDOW_RATE;
+        let toxic = other.flags & (Public::SPOKE_NEGATIVE | Public::REVENGE) != 0;
+        talk(c, !toxic);
+        if other.success_rate >= 0.0 {
+            let rate = self.context.constants.vicarious;
+            c.self_efficacy = rules::toward(c.self_efficacy, other.success_rate, rate);
+        }
+        if other.flags & Public::SPOKE_POSITIVE != 0 {
+            hear_wom(c, &other, true, self.tallies);
+        } else if other.flags & Public::SPOKE_NEGATIVE != 0 {
+            hear_wom(c, &other, false, self.tallies);
+        }
+    }
+
+    /// Step o (7.19): grievance decays; loyalty moves toward its convex target.
+    fn slow_states(&mut self, c: &mut Customer) {
+        let k = &self.context.constants;
+        c.grievance = rules::grievance_decay(c.grievance, c.forgiveness, c.grudge_loyalty);
+        if c.grievance < 0.01 {
+            c.grudge_loyalty = 0.0;
+        }
+        c.loyalty = rules::loyalty_step(
+            c.loyalty,
+            c.satisfaction,
+            k.loyalty_convexity,
+            k.loyalty_rate,
+        );
+    }
+
+    /// Step p (7.20): churn, perhaps switching to another firm. Returns the week's public
+    /// flags, cleared for a leaver (what it said this week is not heard; the revenge damage is
+    /// still counted).
+    fn churn(&mut self, c: &mut Customer, week: &mut Week) -> u8 {
+        let k = &self.context.constants;
+        let hazard = rules::churn_hazard(
+            k.base_churn,
+            k.churn_slope,
+            k.churn_grievance,
+            c.loyalty,
+            c.grievance,
+        );
+        if week.decision.churn >= hazard {
+            return week.flags;
+        }
+        self.tallies[week.firm].churned += 1.0;
+        let firms = self.context.firms;
+        if firms.len() > 1 && rng::unit(&mut self.stream) < k.switching {
+            let other = pick_other(firms, week.firm, rng::unit(&mut self.stream));
+            let fresh =
+                self.context
+                    .birth
+                    .customer(other as u8, firms[other].reputation, &mut self.stream);
+            // The person keeps traits and experience; the relationship starts afresh.
+            c.firm = other as u8;
+            c.expectation = fresh.expectation;
+            c.satisfaction = fresh.satisfaction;
+            c.loyalty = fresh.loyalty;
+            c.grievance = 0.0;
+            c.grudge_loyalty = 0.0;
+            c.failure_memory = 0.0;
+            c.tenure = 0;
+            c.contributions = 0.0;
+            self.tallies[other].acquired += 1.0;
+        } else {
+            c.firm = VACANT;
+        }
+        0
+    }
+}
+
+/// What the customer perceives of an encounter.
+struct Served {
+    events: rules::Encounter,
+    help: f32,
+    warmth: f32,
+    /// The product's quality this week.
+    quality: f32,
+}
+
+/// An encounter's outcome, for the staff event and the value accounts.
+#[derive(Debug, Clone, Copy)]
+struct Outcome {
+    kind: Kind,
+    employee: u32,
+    /// The complaint was answered confrontationally.
+    confronted: bool,
+    /// The encounter's value after any recovery or confrontation.
+    v: f32,
+    success: bool,
+}
+
+/// How a failure was voiced and handled; `q` is the recovered performance, if recovered.
+struct Voiced {
+    handling: Handling,
+    q: Option<f32>,
+}
+
+/// Step a (7.3): bookkeeping. Tenure +1; the recent-window counts and failure memory fade.
+fn bookkeeping(c: &mut Customer) {
+    c.tenure += 1;
+    let keep = 1.0 - WINDOW_RATE;
+    for count in [
+        &mut c.recent_product,
+        &mut c.recent_encounters,
+        &mut c.recent_contributions,
+        &mut c.recent_successes,
+        &mut c.recent_peer,
+        &mut c.recent_wom_positive,
+        &mut c.recent_wom_negative,
+        &mut c.recent_complaints,
+    ] {
+        *count *= keep;
+    }
+    c.failure_memory *= rules::FAILURE_MEMORY_DECAY;
+}
+
+/// Step g, counters (7.11): the encounter counts for the customer and its firm.
+fn count_encounter(c: &mut Customer, kind: Kind, e: &rules::Encounter, tally: &mut Tally) {
+    c.recent_encounters += WINDOW_RATE;
+    if let Kind::Contribution(weight) = kind {
+        c.contributions += weight;
+        c.recent_contributions += WINDOW_RATE * weight;
+        tally.contributions += f64::from(weight);
+        if e.success {
+            c.recent_successes += WINDOW_RATE * weight;
+        }
+        if e.implemented {
+            tally.implemented += f64::from(weight);
+        }
+        if e.paid {
+            tally.incentives_paid += f64::from(weight);
+        }
+    }
+}
+
+/// Step h (7.12): satisfaction and expectation learn from the encounter. A support question
+/// (product engagement) also teaches functional and emotional value; a contribution teaches
+/// self-efficacy (mastery). Experience values are learned from product engagement and peer
+/// interaction only (Huang & Suo 2021), so participation does not feed back on them directly.
+fn learn_from_encounter(
+    c: &mut Customer,
+    kind: Kind,
+    served: &Served,
+    q: f32,
+    v: f32,
+    k: &Constants,
+) {
+    let e = &served.events;
+    c.satisfaction = rules::toward(
+        c.satisfaction,
+        rules::satisfaction_target(c.expectation, v),
+        k.satisfaction_rate,
+    );
+    c.expectation = rules::toward(c.expectation, q, k.expectation_rate);
+    match kind {
+        Kind::Support => {
+            let quality = served.quality;
+            let target = rules::support_functional(quality, e.success, served.help, e.tech_failure);
+            c.functional = rules::toward(c.functional, target, experience::SUPPORT_FUNCTIONAL_RATE);
+            let felt = rules::encounter_emotional(v);
+            c.emotional = (c.emotional + experience::SUPPORT_EMOTIONAL_RATE * felt).clamp(0.0, 1.0);
+        }
+        Kind::Contribution(_) => {
+            if e.success {
+                c.self_efficacy = rules::toward(c.self_efficacy, 1.0, k.mastery);
+            } else if !e.tech_failure {
+                // A failure the customer attributes to itself teaches as much as a success, so
+                // self-efficacy tracks the own success rate (Bandura 1977).
+                c.self_efficacy = rules::toward(c.self_efficacy, 0.0, k.mastery);
+            }
+            let praise = rules::flag(e.recognised);
+            let persuasion = rules::PERSUASION * (served.warmth - 0.5 + praise);
+            c.self_efficacy = (c.self_efficacy + persuasion).clamp(0.0, 1.0);
+        }
+    }
+}
+
+/// Step j (7.14): empowerment rises when the customer was heard this week (solicited feedback
+/// or a recovered complaint), and then lifts self-efficacy; otherwise it decays toward its
+/// resting level.
+fn empowerment(c: &mut Customer, heard: bool) {
+    use rules::empower;
+    if heard {
+        c.empowerment = rules::toward(c.empowerment, 1.0, empower::HEARD);
+        let rate = empower::TO_EFFICACY * c.empowerment;
+        c.self_efficacy = rules::toward(c.self_efficacy, 1.0, rate);
+    } else {
+        c.empowerment = rules::toward(c.empowerment, c.base_empowerment, empower::DECAY);
+    }
+}
+
+/// Step k (7.15): experience values drift toward neutral (forgetting).
+fn experience_drift(c: &mut Customer) {
+    for value in [&mut c.functional, &mut c.emotional, &mut c.social] {
+        *value = rules::toward(*value, experience::NEUTRAL, experience::DRIFT);
+    }
+}
+
+/// A conversation's effect on emotional and social value, by its valence (7.18).
+fn talk(c: &mut Customer, pleasant: bool) {
+    let (emotional, social) = if pleasant {
+        (experience::PLEASANT_EMOTIONAL, experience::PLEASANT_SOCIAL)
+    } else {
+        (experience::TOXIC_EMOTIONAL, experience::TOXIC_SOCIAL)
+    };
+    c.emotional = rules::toward(c.emotional, emotional, experience::PEER_EMOTIONAL_RATE);
+    c.social = rules::toward(c.social, social, experience::PEER_SOCIAL_RATE);
+}
+
+/// A received word of mouth about the sender's firm (7.18): counted for that firm; it shifts
+/// the receiver's loyalty and expectation only if it is about the receiver's own firm (negative
+/// weighs more), and positive talk about a rival tempts a little.
+fn hear_wom(c: &mut Customer, sender: &Public, positive: bool, tallies: &mut [Tally]) {
+    let about = sender.firm as usize;
+    if positive {
+        tallies[about].wom_positive += 1.0;
+    } else {
+        tallies[about].wom_negative += 1.0;
+    }
+    if sender.firm == c.firm {
+        let negative = (rules::WOM_LOYALTY * rules::WOM_LOYALTY_NEGATIVE).min(1.0);
+        c.loyalty = if positive {
+            rules::toward(c.loyalty, 1.0, rules::WOM_LOYALTY)
+        } else {
+            rules::toward(c.loyalty, 0.0, negative)
+        };
+        c.expectation = rules::toward(c.expectation, sender.satisfaction, rules::WOM_EXPECTATION);
+    } else if positive {
+        c.loyalty = rules::toward(c.loyalty, 0.0, 0.5 * rules::WOM_LOYALTY);
+    }
+}
+
+/// A firm for a switcher, excluding its current one, by the same reputation weights.
+fn pick_other(firms: &[FirmView], current: usize, u: f32) -> usize {
+    let weight = |i: usize| {
+        let below = if i == 0 {
+            0.0
+        } else {
+            firms[i - 1].choice_cumulative
+        };
+        firms[i].choice_cumulative - below
+    };
+    let total: f32 = (0..firms.len()).filter(|&i| i != current).map(weight).sum();
+    let mut target = u * total;
+    for i in (0..firms.len()).filter(|&i| i != current) {
+        target -= weight(i);
+        if target < 0.0 {
+            return i;
+        }
+    }
+    (0..firms.len())
+        .rev()
+        .find(|&i| i != current)
+        .unwrap_or(current)
+}
+
+/// A firm for a newcomer: the first cumulative choice weight above `u` times the total.
+pub(super) fn pick_choice(firms: &[FirmView], u: f32) -> usize {
+    let total = firms.last().map_or(0.0, |f| f.choice_cumulative);
+    let target = u * total;
+    firms
+        .iter()
+        .position(|f| target < f.choice_cumulative)
+        .unwrap_or(firms.len().saturating_sub(1))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn customer() -> Customer {
+        Customer {
+            emotional: 0.5,
+            social: 0.5,
+            functional: 0.5,
+            firm: 0,
+            ..Customer::EMPTY
+        }
+    }
+
+    #[test]
+    fn pleasant_talk_raises_and_toxic_talk_lowers_emotional_and_social_value() {
+        let mut pleasant = customer();
+        talk(&mut pleasant, true);
+        assert!(pleasant.emotional > 0.5 && pleasant.social > 0.5);
+        let mut toxic = customer();
+        talk(&mut toxic, false);
+        assert!(toxic.emotional < 0.5 && toxic.social < 0.5);
+        // Talk never touches functional value (Huang & Suo 2021: II -> FV is null).
+        assert_eq!(pleasant.functional, 0.5);
+        assert_eq!(toxic.functional, 0.5);
+    }
+
+    #[test]
+    fn being_heard_raises_empowerment_and_self_efficacy() {
+        let mut heard = Customer {
+            empowerment: 0.4,
+            base_empowerment: 0.4,
+            self_efficacy: 0.5,
+            ..customer()
+        };
+        let mut ignored = heard;
+        empowerment(&mut heard, true);
+        empowerment(&mut ignored, false);
+        assert!(heard.empowerment > 0.4 && heard.self_efficacy > 0.5);
+        assert_eq!(ignored.empowerment, 0.4);
+    }
+
+    #[test]
+    fn bookkeeping_fades_every_recent_count() {
+        let mut c = Customer {
+            recent_product: 1.0,
+            recent_peer: 1.0,
+            recent_contributions: 1.0,
+            ..customer()
+        };
+        bookkeeping(&mut c);
+        assert_eq!(c.tenure, 1);
+        for count in [c.recent_product, c.recent_peer, c.recent_contributions] {
+            assert!((count - (1.0 - WINDOW_RATE)).abs() < 1e-6);
+        }
+    }
+}
