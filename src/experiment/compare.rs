@@ -257,10 +257,13 @@ mod tests {
     #[test]
     fn welch_matches_a_hand_computation() {
         // Means 2 and 5, variances 1 and 4, n = 3 each: se = sqrt(1/3 + 4/3) = 1.2910,
-        // df = (5/3)^2 / ((1/9)/2 + (16/9)/2) = 2.94 -> 2, t = 4.303.
+        // df = (5/3)^2 / ((1/9)/2 + (16/9)/2) = 2.94 -> 2, t = 4.303 (tables round it; with
+        // 2 degrees of freedom t_p = (2p - 1) sqrt(2 / (4p(1 - p))) exactly).
         let d = welch(&[1.0, 2.0, 3.0], &[3.0, 5.0, 7.0]);
         assert_eq!(d.mean, 3.0);
-        let half = 4.303 * (5.0f64 / 3.0).sqrt();
+        let t = 0.95 * (2.0f64 / (4.0 * 0.975 * 0.025)).sqrt();
+        assert!((t - 4.303).abs() < 5e-4);
+        let half = t * (5.0f64 / 3.0).sqrt();
         assert!((d.hi - 3.0 - half).abs() < 1e-9, "{d:?}");
         assert!(d.excludes_zero() == (3.0 - half > 0.0));
     }
