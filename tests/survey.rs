@@ -299,11 +299,26 @@ fn default_output_directory_is_under_the_scenario_name() {
     ] {
         assert!(out.join(file).is_file(), "{file} missing");
     }
-    let names: Vec<String> = std::fs::read_dir(&out)
+    let mut names: Vec<String> = std::fs::read_dir(&out)
         .unwrap()
         .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
         // The directory's lock file (one writer per directory) is not an output.
         .filter(|name| name != ".cocreate.lock")
         .collect();
-    assert_eq!(names.len(), 6, "temporary files left: {names:?}");
+    names.sort();
+    // The outputs, report.html (issue 14) and the writer's lock file (issue 12): nothing else,
+    // in particular no temporary file.
+    assert_eq!(
+        names,
+        [
+            ".cocreate.lock",
+            "codebook.csv",
+            "latent.csv",
+            "manifest.json",
+            "model.lav",
+            "report.html",
+            "survey.csv"
+        ],
+        "unexpected files (temporaries left?)"
+    );
 }

@@ -131,8 +131,8 @@ pub fn run(args: &RunArgs) -> Result<RunOutcome, AppError> {
 
 /// On SIGINT, SIGTERM or SIGHUP: remove the temporary files being written (customers.csv's can
 /// be gigabytes), then exit 130. Outputs already renamed stay; the manifest is not written, so
-/// the directory holds no complete run.
-fn install_cleanup() {
+/// the directory holds no complete run. Also used by `survey` and `validate`.
+pub(super) fn install_cleanup() {
     let _ = ctrlc::set_handler(|| {
         crate::output::atomic::remove_live_temporaries();
         eprintln!("\nstopped: no manifest was written, the directory holds no complete run");

@@ -294,11 +294,15 @@ fn check_identity(out: &Path, plan: &Plan) -> Result<(), AppError> {
     };
     match serde_json::from_str::<SweepIdentity>(&text) {
         Ok(existing) if existing.sweep == plan.identity => Ok(()),
+        // Worded as the sweep's own refusal: its finished runs are worth keeping, so the
+        // message offers the command that continues it rather than deleting it.
         _ => Err(AppError::Input(format!(
-            "{} holds the records of a different sweep ({}); choose another --out or delete \
-             that directory",
+            "{} holds the records of a different sweep ({} differs: another scenario, design \
+             or --set); nothing was written. Choose another --out; the sweep already there \
+             continues with `{}`",
             out.display(),
-            path.display()
+            path.display(),
+            super::sweep::resume_command(out, None)
         ))),
     }
 }

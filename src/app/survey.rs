@@ -72,7 +72,10 @@ pub fn survey(args: &SurveyArgs) -> Result<RunOutcome, AppError> {
 
     // One writer, and no old manifest vouching for files being replaced.
     let _lock = super::outdir::lock(&out_dir, super::outdir::Mode::Exclusive, "survey")?;
+    // Under the lock: temporaries of killed writers go, and a signal removes this one's own.
+    super::outdir::remove_stale_temporaries(std::slice::from_ref(&out_dir));
     super::outdir::invalidate_manifest(&out_dir)?;
+    super::run::install_cleanup();
     let names = scenario.firm_names();
     let mut written = Vec::new();
     let path = out_dir.join("survey.csv");

@@ -21,15 +21,14 @@ use super::bands::Bands;
 use super::stats::Estimate;
 use super::summary::FirmSummary;
 use super::{Keep, Progress, Regime, Silent, run_replication};
-use crate::scenario::{Design, DesignKind, EventMark, Point, Scenario, ScenarioError, Source};
+use crate::scenario::{Design, DesignKind, EventMark, Point, PointBase, Scenario, ScenarioError};
 
 /// One design point's scenario: the base with the point's overrides, validated.
-fn build_point(base: &Source, point: &Point) -> Result<Scenario, ScenarioError> {
-    let source = Source {
-        name: format!("experiment point {} ({})", point.index, point.label),
-        text: base.text.clone(),
-    };
-    Scenario::load(&source, &point.overrides)
+fn build_point(base: &PointBase, point: &Point) -> Result<Scenario, ScenarioError> {
+    base.point(
+        &format!("experiment point {} ({})", point.index, point.label),
+        &point.overrides,
+    )
 }
 
 type Checked = Result<(usize, u64, Vec<bool>), (usize, ScenarioError)>;
@@ -152,7 +151,7 @@ pub struct Plan {
     /// SHA-256 of the resolved scenario (design included): the identity of the sweep.
     pub identity: String,
     /// The resolved scenario without `[experiment]`, on which each point's overrides apply.
-    base: Source,
+    base: PointBase,
     /// The design point with the largest weight (see [`Plan::weighed`]), first on ties.
     pub heaviest: Scenario,
     /// The base scenario's events that no design point changes (for chart markers).
@@ -179,7 +178,7 @@ impl Plan {
                 scenario.name()
             ))
         })?;
-        let base = scenario.point_source("");
+        let base = scenario.point_base()?;
         let marks = scenario.event_marks();
         // Per point: (index, weight, which base marks it keeps) or the point's error.
         let checked = design
