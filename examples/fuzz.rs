@@ -166,7 +166,7 @@ fn main() {
         "record" => cocreate::fuzz::exercise_record,
         "set" => cocreate::fuzz::exercise_set,
         "scenario" => |data: &[u8]| {
-            cocreate::scenario::fuzz::exercise(data);
+            cocreate::fuzz::exercise_scenario(data);
             1
         },
         other => {

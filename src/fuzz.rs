@@ -1,16 +1,17 @@
-//! Fuzz bodies for the surfaces beyond the scenario parser (issue 12, item 11): experiment
-//! designs and sweep planning, run records read back by `merge`, and `--set` paths.
+//! Fuzz bodies: the scenario parser (the cargo-fuzz target), and the surfaces beyond it (issue
+//! 12, item 11): experiment designs and sweep planning, run records read back by `merge`, and
+//! `--set` paths. The module sits above the experiment layer, which it drives.
 //!
 //! Why in the library: the driver (`examples/fuzz.rs`) and the regression corpora under
-//! `fuzz/regressions-*/` (replayed by `tests/fuzz_regressions.rs`) call the same functions. Each
+//! `fuzz/regressions-*/` (replayed by `tests/it/fuzz_regressions.rs`) call the same functions. Each
 //! body must never panic, whatever its input; panics are the bugs it looks for.
 
 use std::path::{Path, PathBuf};
 use std::sync::OnceLock;
 use std::sync::atomic::AtomicBool;
 
-use crate::experiment::Silent;
 use crate::experiment::sweep::{self, Plan, RunRecord, Shard};
+use crate::experiment::{Keep, Silent, run_replication};
 use crate::scenario::design::MAX_POINTS;
 use crate::scenario::{Override, Scenario, Source};
 
@@ -172,4 +173,44 @@ pub fn exercise_set(data: &[u8]) -> u32 {
             .map(|s| s.resolved_toml())
     });
     level
+}
+
+/// Largest population and run the scenario fuzz body simulates (bigger valid scenarios are only
+/// parsed and validated).
+const MAX_FUZZ_SLOTS: u32 = 2_000;
+const MAX_FUZZ_TICKS: u32 = 30;
+
+/// The body of the scenario fuzz target (`fuzz/fuzz_targets/scenario.rs`; corpus
+/// `fuzz/regressions/`): parses and validates `data` as a scenario (also with a `--set` built from its first line),
+/// and runs one short replication of whatever is valid. Must never panic.
+pub fn exercise_scenario(data: &[u8]) {
+    let Ok(text) = std::str::from_utf8(data) else {
+        return;
+    };
+    let source = Source {
+        name: "fuzz.toml".to_owned(),
+        text: text.to_owned(),
+    };
+    let mut overrides = Vec::new();
+    if let Some(first) = text.lines().next()
+        && let Ok(item) = first.parse::<Override>()
+    {
+        overrides.push(item);
+    }
+    for sets in [&[][..], &overrides[..]] {
+        let Ok(scenario) = Scenario::load(&source, sets) else {
+            continue;
+        };
+        let _ = scenario.resolved_toml();
+        let model = scenario.model();
+        if model.population.capacity <= MAX_FUZZ_SLOTS && scenario.ticks() <= MAX_FUZZ_TICKS {
+            let replication = run_replication(&scenario, 0, Keep { customers: true }, &Silent);
+            for tick in &replication.series {
+                assert!(
+                    tick.values().iter().all(|v| v.is_finite()),
+                    "non-finite output"
+                );
+            }
+        }
+    }
 }

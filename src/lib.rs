@@ -21,6 +21,7 @@ pub mod app;
 pub mod cli;
 pub mod experiment;
 pub mod fuzz;
+pub mod io;
 pub mod model;
 pub mod output;
 pub mod scenario;

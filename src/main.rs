@@ -9,20 +9,19 @@ use cocreate::cli::{Cli, Command};
 
 fn main() -> ExitCode {
     let cli = Cli::parse();
-    match dispatch(cli.command) {
-        Ok(()) => ExitCode::SUCCESS,
-        Err(AppError::Scenario(error)) => {
-            // Diagnostics start with FILE:LINE:COLUMN so editors can jump to them.
-            for line in &error.lines {
+    let Err(error) = dispatch(cli.command) else {
+        return ExitCode::SUCCESS;
+    };
+    match &error {
+        // Diagnostics start with FILE:LINE:COLUMN so editors can jump to them.
+        AppError::Scenario(diagnostics) => {
+            for line in &diagnostics.lines {
                 eprintln!("{line}");
             }
-            ExitCode::from(2)
         }
-        Err(error) => {
-            eprintln!("error: {error}");
-            ExitCode::from(error.exit_code() as u8)
-        }
+        _ => eprintln!("error: {error}"),
     }
+    ExitCode::from(error.exit_code())
 }
 
 fn dispatch(command: Command) -> Result<(), AppError> {

@@ -5,5 +5,5 @@
 use libfuzzer_sys::fuzz_target;
 
 fuzz_target!(|data: &[u8]| {
-    cocreate::scenario::fuzz::exercise(data);
+    cocreate::fuzz::exercise_scenario(data);
 });

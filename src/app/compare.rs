@@ -278,6 +278,70 @@ fn arm_dir(path: &Path, into: &Path, args: &CompareArgs) -> Result<PathBuf, AppE
     Ok(super::run(&run_args)?.out_dir)
 }
 
+/// Writes `compare.csv`: per firm and outcome, A, B and B − A with their 95% intervals.
+fn write_compare_csv(
+    path: &Path,
+    comparisons: &[OutcomeComparison],
+    pairing: Pairing,
+) -> std::io::Result<()> {
+    let rows = comparisons.iter().map(|c| {
+        vec![
+            c.firm.clone(),
+            c.outcome.clone(),
+            number(c.a.mean),
+            number(c.a.lo),
+            number(c.a.hi),
+            number(c.b.mean),
+            number(c.b.lo),
+            number(c.b.hi),
+            number(c.difference.mean),
+            number(c.difference.lo),
+            number(c.difference.hi),
+            pairing.as_str().to_owned(),
+        ]
+    });
+    write_table(
+        path,
+        &[
+            "firm",
+            "outcome",
+            "a_mean",
+            "a_lo",
+            "a_hi",
+            "b_mean",
+            "b_lo",
+            "b_hi",
+            "diff_mean",
+            "diff_lo",
+            "diff_hi",
+            "method",
+        ],
+        rows,
+    )
+}
+
+/// Per firm of A, how many replications of A and of B ended in each regime (for the manifest).
+fn regime_counts(a: &RunDir, b: &RunDir) -> Vec<Value> {
+    a
+        .firms
+        .iter()
+        .map(|(arm, regimes_a)| {
+            let regimes_b = b
+                .firms
+                .iter()
+                .find(|(f, _)| f.firm == arm.firm)
+                .map(|(_, r)| r.clone())
+                .unwrap_or_default();
+            let count = |list: &[String], name: &str| list.iter().filter(|r| *r == name).count();
+            json!({
+                "firm": arm.firm,
+                "a": {"virtuous": count(regimes_a, "virtuous"), "contested": count(regimes_a, "contested"), "spiral": count(regimes_a, "spiral")},
+                "b": {"virtuous": count(&regimes_b, "virtuous"), "contested": count(&regimes_b, "contested"), "spiral": count(&regimes_b, "spiral")},
+            })
+        })
+        .collect()
+}
+
 /// Compares two finished run directories and writes the comparison into `out_dir`.
 pub fn compare_dirs(
     a_dir: &Path,
@@ -312,41 +376,7 @@ pub fn compare_dirs(
     std::fs::create_dir_all(out_dir).map_err(AppError::write(out_dir))?;
     let mut files = Vec::new();
     let path = out_dir.join("compare.csv");
-    let rows = comparisons.iter().map(|c| {
-        vec![
-            c.firm.clone(),
-            c.outcome.clone(),
-            number(c.a.mean),
-            number(c.a.lo),
-            number(c.a.hi),
-            number(c.b.mean),
-            number(c.b.lo),
-            number(c.b.hi),
-            number(c.difference.mean),
-            number(c.difference.lo),
-            number(c.difference.hi),
-            pairing.as_str().to_owned(),
-        ]
-    });
-    write_table(
-        &path,
-        &[
-            "firm",
-            "outcome",
-            "a_mean",
-            "a_lo",
-            "a_hi",
-            "b_mean",
-            "b_lo",
-            "b_hi",
-            "diff_mean",
-            "diff_lo",
-            "diff_hi",
-            "method",
-        ],
-        rows,
-    )
-    .map_err(AppError::write(&path))?;
+    write_compare_csv(&path, &comparisons, pairing).map_err(AppError::write(&path))?;
     files.push(path);
     let path = out_dir.join("scenario_diff.csv");
     let rows = diff.iter().map(|d| {
@@ -360,24 +390,7 @@ pub fn compare_dirs(
     files.push(path);
     files.extend(write_charts(&out_dir.join("charts"), &a, &b, pairing)?);
 
-    let regimes: Vec<Value> = a
-        .firms
-        .iter()
-        .map(|(arm, regimes_a)| {
-            let regimes_b = b
-                .firms
-                .iter()
-                .find(|(f, _)| f.firm == arm.firm)
-                .map(|(_, r)| r.clone())
-                .unwrap_or_default();
-            let count = |list: &[String], name: &str| list.iter().filter(|r| *r == name).count();
-            json!({
-                "firm": arm.firm,
-                "a": {"virtuous": count(regimes_a, "virtuous"), "contested": count(regimes_a, "contested"), "spiral": count(regimes_a, "spiral")},
-                "b": {"virtuous": count(&regimes_b, "virtuous"), "contested": count(&regimes_b, "contested"), "spiral": count(&regimes_b, "spiral")},
-            })
-        })
-        .collect();
+    let regimes = regime_counts(&a, &b);
     let relative: Vec<String> = files
         .iter()
         .map(|f| f.strip_prefix(out_dir).unwrap_or(f).display().to_string())

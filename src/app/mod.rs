@@ -5,6 +5,7 @@
 mod check;
 mod compare;
 mod estimate;
+mod inputs;
 mod memory;
 pub mod outdir;
 mod progress;
@@ -65,7 +66,7 @@ pub enum AppError {
 
 impl AppError {
     /// The process exit code for this error.
-    pub fn exit_code(&self) -> i32 {
+    pub fn exit_code(&self) -> u8 {
         match self {
             AppError::Input(_) | AppError::Scenario(_) => 2,
             AppError::Write { .. }
@@ -278,7 +279,7 @@ pub fn report(dir: &Path) -> Result<PathBuf, AppError> {
         );
         let text = serde_json::to_string_pretty(&manifest)
             .map_err(|e| AppError::write(&path)(std::io::Error::other(e)))?;
-        crate::output::atomic::write_bytes_atomic(&path, format!("{text}\n").as_bytes())
+        crate::io::atomic::write_bytes_atomic(&path, format!("{text}\n").as_bytes())
             .map_err(AppError::write(&path))?;
     }
     Ok(report)

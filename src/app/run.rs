@@ -3,11 +3,12 @@
 use std::path::{Path, PathBuf};
 use std::time::{Instant, SystemTime};
 
+use super::inputs::{Inputs, Origin, Request, check_memory};
 use super::progress::{Bar, bar};
-use super::{AppError, check_output_dir, flag_override, outdir, read_source, seed_override};
+use super::{AppError, outdir};
 use crate::cli::RunArgs;
 use crate::experiment::{self, bands::Bands};
-use crate::output::atomic::AtomicFile;
+use crate::io::atomic::AtomicFile;
 use crate::output::{csv, manifest, report, trajectories};
 use crate::scenario::Scenario;
 
@@ -22,23 +23,20 @@ pub struct RunOutcome {
 pub fn run(args: &RunArgs) -> Result<RunOutcome, AppError> {
     let started = SystemTime::now();
     let clock = Instant::now();
-    let source = read_source(args.scenario.as_deref())?;
-    let mut overrides = args.scenario_args.set.clone();
-    if let Some(seed) = args.seed {
-        overrides.push(seed_override(seed)?);
-    }
-    if let Some(replications) = args.replications {
-        overrides.push(flag_override(
-            "replications",
-            "replications",
-            i64::from(replications),
-        ));
-    }
-    if let Some(ticks) = args.ticks {
-        overrides.push(flag_override("ticks", "ticks", i64::from(ticks)));
-    }
-    let scenario = Scenario::load(&source, &overrides)?;
-    super::warn(&scenario);
+    let Inputs {
+        source,
+        scenario,
+        out_dir,
+    } = Inputs::load(Request {
+        seed: args.seed,
+        replications: args.replications,
+        ticks: args.ticks,
+        ..Request::new(
+            Origin::File(args.scenario.as_deref()),
+            &args.scenario_args.set,
+            args.out.as_deref(),
+        )
+    })?;
     if let Some(baseline) = &args.against {
         // Refuse before running, not after.
         if !baseline.join("manifest.json").is_file() {
@@ -48,11 +46,6 @@ pub fn run(args: &RunArgs) -> Result<RunOutcome, AppError> {
             )));
         }
     }
-    let out_dir = args
-        .out
-        .clone()
-        .unwrap_or_else(|| Path::new("output").join(scenario.name()));
-    check_output_dir(&out_dir)?;
     if let Some(kind) = outdir::Kind::of(&out_dir) {
         // Checked again under the lock; this only spares creating anything.
         if kind != outdir::Kind::Run {
@@ -62,13 +55,7 @@ pub fn run(args: &RunArgs) -> Result<RunOutcome, AppError> {
     let identity = manifest::sha256_hex(scenario.resolved_toml().as_bytes());
     outdir::check_same_scenario(&out_dir, &identity, args.force)?;
     let concurrent = u64::from(scenario.replications()).min(rayon::current_num_threads() as u64);
-    super::memory::check(
-        &scenario,
-        concurrent,
-        true,
-        super::memory::available_bytes(),
-    )
-    .map_err(AppError::Input)?;
+    check_memory(&scenario, concurrent, true)?;
 
     let total = u64::from(scenario.replications()) * u64::from(scenario.ticks());
     let progress = Bar(bar(total, "weeks", args.quiet));
@@ -134,7 +121,7 @@ pub fn run(args: &RunArgs) -> Result<RunOutcome, AppError> {
 /// the directory holds no complete run. Also used by `survey` and `validate`.
 pub(super) fn install_cleanup() {
     let _ = ctrlc::set_handler(|| {
-        crate::output::atomic::remove_live_temporaries();
+        crate::io::atomic::remove_live_temporaries();
         eprintln!("\nstopped: no manifest was written, the directory holds no complete run");
         std::process::exit(130);
     });

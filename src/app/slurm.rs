@@ -21,10 +21,10 @@ use std::fmt::Write as _;
 use std::path::{Path, PathBuf};
 use std::process::Command;
 
-use super::{AppError, check_output_dir, read_source};
+use super::AppError;
+use super::inputs::{Inputs, Origin, Request};
 use crate::cli::SlurmArgs;
 use crate::experiment::sweep::{Plan, SWEEP_FILE, SweepIdentity};
-use crate::scenario::Scenario;
 
 /// Directory of the scripts inside the sweep's output directory.
 pub const SLURM_DIR: &str = "slurm";
@@ -71,12 +71,62 @@ pub struct Job {
     pub memory: u64,
 }
 
+impl Job {
+    /// The job of sweep `plan` into `out` (absolute), refusing paths and overrides that a batch
+    /// script cannot carry.
+    fn new(args: &SlurmArgs, plan: &Plan, out: PathBuf) -> Result<Job, AppError> {
+        let binary = std::env::current_exe().map_err(|error| {
+            AppError::Input(format!("cannot locate the cocreate binary: {error}"))
+        })?;
+        let job = Job {
+            name: plan.scenario.name().to_owned(),
+            binary,
+            scenario: absolute(&args.scenario)?,
+            out,
+            sets: args
+                .scenario_args
+                .set
+                .iter()
+                .map(|set| set.raw.clone())
+                .collect(),
+            tasks: args.tasks,
+            runs: plan.run_count(),
+            partition: args.partition.clone(),
+            time: args.time.clone(),
+            cpus_per_task: args.cpus_per_task,
+            memory: super::memory::replication_bytes(&plan.heaviest, false)
+                .saturating_mul(u64::from(args.cpus_per_task)),
+        };
+        for (what, path) in [
+            ("the cocreate binary", &job.binary),
+            ("the scenario", &job.scenario),
+            ("the output directory", &job.out),
+        ] {
+            script_safe(what, path)?;
+        }
+        for set in &job.sets {
+            if set.chars().any(char::is_control) {
+                return Err(AppError::Input(format!(
+                    "--set {set:?}: control characters cannot be passed on in a batch script"
+                )));
+            }
+        }
+        Ok(job)
+    }
+}
+
 pub fn slurm(args: &SlurmArgs) -> Result<SlurmOutcome, AppError> {
     // The same validation as `cocreate sweep`: the scenario, the overrides and every design
     // point, before anything is written.
-    let source = read_source(Some(&args.scenario))?;
-    let scenario = Scenario::load(&source, &args.scenario_args.set)?;
-    let plan = Plan::weighed(scenario, &|point| {
+    let inputs = Inputs::load(Request {
+        warn: false,
+        ..Request::new(
+            Origin::File(Some(&args.scenario)),
+            &args.scenario_args.set,
+            args.out.as_deref(),
+        )
+    })?;
+    let plan = Plan::weighed(inputs.scenario, &|point| {
         super::memory::replication_bytes(point, false)
     })?;
     let tasks = args.tasks as usize;
@@ -95,48 +145,9 @@ pub fn slurm(args: &SlurmArgs) -> Result<SlurmOutcome, AppError> {
     }
     check_time(&args.time)?;
 
-    let out = args
-        .out
-        .clone()
-        .unwrap_or_else(|| Path::new("output").join(plan.scenario.name()));
-    check_output_dir(&out)?;
-    let out = absolute(&out)?;
+    let out = absolute(&inputs.out_dir)?;
     check_identity(&out, &plan)?;
-    let binary = std::env::current_exe()
-        .map_err(|error| AppError::Input(format!("cannot locate the cocreate binary: {error}")))?;
-    let job = Job {
-        name: plan.scenario.name().to_owned(),
-        binary,
-        scenario: absolute(&args.scenario)?,
-        out,
-        sets: args
-            .scenario_args
-            .set
-            .iter()
-            .map(|set| set.raw.clone())
-            .collect(),
-        tasks: args.tasks,
-        runs: plan.run_count(),
-        partition: args.partition.clone(),
-        time: args.time.clone(),
-        cpus_per_task: args.cpus_per_task,
-        memory: super::memory::replication_bytes(&plan.heaviest, false)
-            .saturating_mul(u64::from(args.cpus_per_task)),
-    };
-    for (what, path) in [
-        ("the cocreate binary", &job.binary),
-        ("the scenario", &job.scenario),
-        ("the output directory", &job.out),
-    ] {
-        script_safe(what, path)?;
-    }
-    for set in &job.sets {
-        if set.chars().any(char::is_control) {
-            return Err(AppError::Input(format!(
-                "--set {set:?}: control characters cannot be passed on in a batch script"
-            )));
-        }
-    }
+    let job = Job::new(args, &plan, out)?;
 
     let dir = job.out.join(SLURM_DIR);
     let logs = dir.join(LOGS_DIR);
@@ -148,7 +159,7 @@ pub fn slurm(args: &SlurmArgs) -> Result<SlurmOutcome, AppError> {
         (SUBMIT_SCRIPT, job.submit_script()),
     ] {
         let path = dir.join(name);
-        crate::output::atomic::write_bytes_atomic(&path, text.as_bytes())
+        crate::io::atomic::write_bytes_atomic(&path, text.as_bytes())
             .map_err(AppError::write(&path))?;
         make_executable(&path)?;
         files.push(path);

@@ -7,9 +7,10 @@ use std::time::{Instant, SystemTime};
 
 use serde_json::json;
 
+use super::AppError;
+use super::inputs::{Inputs, Origin, Request, check_memory};
 use super::progress::{Bar, bar};
 use super::run::RunOutcome;
-use super::{AppError, check_output_dir, read_source, seed_override};
 use crate::cli::SurveyArgs;
 use crate::experiment::{self, FinalCustomers};
 use crate::output::{manifest, survey as files};
@@ -23,13 +24,22 @@ const REPLICATION: u32 = 0;
 pub fn survey(args: &SurveyArgs) -> Result<RunOutcome, AppError> {
     let started = SystemTime::now();
     let clock = Instant::now();
-    let source = read_source(args.scenario.as_deref())?;
-    let mut overrides = args.scenario_args.set.clone();
-    if let Some(seed) = args.seed {
-        overrides.push(seed_override(seed)?);
-    }
-    overrides.extend(behaviour_overrides(args));
-    let scenario = &Scenario::load(&source, &overrides)?;
+    let Inputs {
+        source,
+        scenario,
+        out_dir,
+    } = Inputs::load(Request {
+        seed: args.seed,
+        extra: behaviour_overrides(args),
+        default_subdir: Some("survey"),
+        warn: false,
+        ..Request::new(
+            Origin::File(args.scenario.as_deref()),
+            &args.scenario_args.set,
+            args.out.as_deref(),
+        )
+    })?;
+    let scenario = &scenario;
     if !scenario.survey_waves().is_empty() {
         if let Some(tick) = args.tick {
             return Err(AppError::Input(format!(
@@ -37,7 +47,7 @@ pub fn survey(args: &SurveyArgs) -> Result<RunOutcome, AppError> {
                  weeks as waves instead"
             )));
         }
-        return panel(args, scenario, &source, started, clock);
+        return panel(args, scenario, &source, out_dir, started, clock);
     }
     let tick = args.tick.unwrap_or(scenario.ticks());
     if tick == 0 || tick > scenario.ticks() {
@@ -46,7 +56,7 @@ pub fn survey(args: &SurveyArgs) -> Result<RunOutcome, AppError> {
             scenario.ticks()
         )));
     }
-    let (respondents, out_dir) = prepare(args, scenario)?;
+    let respondents = prepare(args, scenario)?;
 
     let progress = Bar(bar(u64::from(tick), "weeks", args.quiet));
     let (seed, customers) = experiment::customers_at_tick(scenario, REPLICATION, tick, &progress);
@@ -186,8 +196,8 @@ fn behaviour_overrides(args: &SurveyArgs) -> Vec<Override> {
     out
 }
 
-/// Checks the number of respondents and the output directory.
-fn prepare(args: &SurveyArgs, scenario: &Scenario) -> Result<(usize, PathBuf), AppError> {
+/// Checks the number of respondents and the memory a survey needs.
+fn prepare(args: &SurveyArgs, scenario: &Scenario) -> Result<usize, AppError> {
     let respondents = args.respondents as usize;
     if respondents == 0 {
         return Err(AppError::Input(
@@ -200,14 +210,8 @@ fn prepare(args: &SurveyArgs, scenario: &Scenario) -> Result<(usize, PathBuf), A
             "--respondents {respondents}: more than the population's {capacity} customer slots"
         )));
     }
-    let out_dir = args
-        .out
-        .clone()
-        .unwrap_or_else(|| Path::new("output").join(scenario.name()).join("survey"));
-    check_output_dir(&out_dir)?;
-    super::memory::check(scenario, 1, true, super::memory::available_bytes())
-        .map_err(AppError::Input)?;
-    Ok((respondents, out_dir))
+    check_memory(scenario, 1, true)?;
+    Ok(respondents)
 }
 
 /// Every firm's incentive policy in effect at `tick` (events may have changed it).
@@ -241,16 +245,48 @@ fn settings_json(s: &Settings) -> serde_json::Value {
     })
 }
 
+/// Writes a panel survey's files into `out_dir` (created if missing): responses, latent scores,
+/// attrition, the codebook and both lavaan models. Returns their paths.
+fn write_panel_files(
+    out_dir: &Path,
+    panel: &survey::Panel,
+    names: &[String],
+    waves: usize,
+) -> Result<Vec<PathBuf>, AppError> {
+    std::fs::create_dir_all(out_dir).map_err(AppError::write(out_dir))?;
+    let mut written = Vec::new();
+    let path = out_dir.join("panel.csv");
+    files::write_panel_responses(&path, panel, names).map_err(AppError::write(&path))?;
+    written.push(path);
+    let path = out_dir.join("panel_latent.csv");
+    files::write_panel_latent(&path, panel, names).map_err(AppError::write(&path))?;
+    written.push(path);
+    let path = out_dir.join("attrition.csv");
+    files::write_attrition(&path, panel).map_err(AppError::write(&path))?;
+    written.push(path);
+    let path = out_dir.join("codebook.csv");
+    files::write_codebook(&path, &panel.questionnaire).map_err(AppError::write(&path))?;
+    written.push(path);
+    let path = out_dir.join("model.lav");
+    files::write_model(&path).map_err(AppError::write(&path))?;
+    written.push(path);
+    let path = out_dir.join("panel.lav");
+    files::write_panel_model(&path, waves).map_err(AppError::write(&path))?;
+    written.push(path);
+    Ok(written)
+}
+
 /// A panel survey (`--waves`): the first wave's respondents interviewed again at every later
 /// wave while they remain customers of their firm.
 fn panel(
     args: &SurveyArgs,
     scenario: &Scenario,
     source: &Source,
+    out_dir: PathBuf,
     started: SystemTime,
     clock: Instant,
 ) -> Result<RunOutcome, AppError> {
-    let (respondents, out_dir) = prepare(args, scenario)?;
+    let respondents = prepare(args, scenario)?;
     let waves = scenario.survey_waves().to_vec();
     let last = waves.last().copied().unwrap_or(1);
     let progress = Bar(bar(u64::from(last), "weeks", args.quiet));
@@ -291,27 +327,7 @@ fn panel(
     };
     debug_assert_eq!(visited, seed);
 
-    std::fs::create_dir_all(&out_dir).map_err(AppError::write(&out_dir))?;
-    let names = scenario.firm_names();
-    let mut written = Vec::new();
-    let path = out_dir.join("panel.csv");
-    files::write_panel_responses(&path, &panel, &names).map_err(AppError::write(&path))?;
-    written.push(path);
-    let path = out_dir.join("panel_latent.csv");
-    files::write_panel_latent(&path, &panel, &names).map_err(AppError::write(&path))?;
-    written.push(path);
-    let path = out_dir.join("attrition.csv");
-    files::write_attrition(&path, &panel).map_err(AppError::write(&path))?;
-    written.push(path);
-    let path = out_dir.join("codebook.csv");
-    files::write_codebook(&path, &panel.questionnaire).map_err(AppError::write(&path))?;
-    written.push(path);
-    let path = out_dir.join("model.lav");
-    files::write_model(&path).map_err(AppError::write(&path))?;
-    written.push(path);
-    let path = out_dir.join("panel.lav");
-    files::write_panel_model(&path, waves.len()).map_err(AppError::write(&path))?;
-    written.push(path);
+    let mut written = write_panel_files(&out_dir, &panel, &scenario.firm_names(), waves.len())?;
 
     let relative: Vec<String> = written
         .iter()

@@ -9,9 +9,10 @@ use std::time::{Instant, SystemTime};
 
 use serde_json::json;
 
+use super::AppError;
+use super::inputs::{Inputs, Origin, Request, check_memory};
 use super::outdir::{self, Kind};
 use super::progress::{Bar, bar};
-use super::{AppError, check_output_dir, read_source};
 use crate::cli::{MergeArgs, SweepArgs};
 use crate::experiment::sensitivity;
 use crate::experiment::sweep::{self, Plan, Shard, SweepError};
@@ -47,7 +48,7 @@ fn stop_flag() -> &'static AtomicBool {
     INSTALL.call_once(|| {
         let _ = ctrlc::set_handler(|| {
             if STOP.swap(true, Ordering::SeqCst) {
-                crate::output::atomic::remove_live_temporaries();
+                crate::io::atomic::remove_live_temporaries();
                 std::process::exit(130);
             }
             eprintln!("\nstopping: finishing the runs under way (Ctrl-C again to quit at once)");
@@ -70,14 +71,16 @@ pub struct SweepOutcome {
 pub fn sweep(args: &SweepArgs) -> Result<SweepOutcome, AppError> {
     let started = SystemTime::now();
     let clock = Instant::now();
-    let (source, scenario) = sweep_input(args)?;
-    super::warn(&scenario);
-    let out_dir = args
-        .out
-        .clone()
-        .unwrap_or_else(|| Path::new("output").join(scenario.name()));
     // The directory is checked before planning, which can take a while for a large design.
-    check_output_dir(&out_dir)?;
+    let Inputs {
+        source,
+        scenario,
+        out_dir,
+    } = Inputs::load(Request::new(
+        sweep_origin(args)?,
+        &args.scenario_args.set,
+        args.out.as_deref(),
+    ))?;
     if Kind::of(&out_dir) == Some(Kind::Run) {
         outdir::check_kind(&out_dir, Kind::Sweep)?;
     }
@@ -93,8 +96,7 @@ pub fn sweep(args: &SweepArgs) -> Result<SweepOutcome, AppError> {
     })?;
     // The largest design point decides, `threads` runs at a time.
     let threads = rayon::current_num_threads() as u64;
-    let available = super::memory::available_bytes();
-    super::memory::check(&plan.heaviest, threads, false, available).map_err(AppError::Input)?;
+    check_memory(&plan.heaviest, threads, false)?;
     // Estimated and checked before anything is written.
     let shard = args.shard.unwrap_or(Shard::ALL);
     let runs = plan.runs(shard);
@@ -122,11 +124,8 @@ pub fn sweep(args: &SweepArgs) -> Result<SweepOutcome, AppError> {
     sweep::prepare(&out_dir, &plan)?;
     outdir::invalidate_manifest(&out_dir)?;
     let scenario_path = out_dir.join(SCENARIO_FILE);
-    crate::output::atomic::write_bytes_atomic(
-        &scenario_path,
-        plan.scenario.resolved_toml().as_bytes(),
-    )
-    .map_err(AppError::write(&scenario_path))?;
+    crate::io::atomic::write_bytes_atomic(&scenario_path, plan.scenario.resolved_toml().as_bytes())
+        .map_err(AppError::write(&scenario_path))?;
     if shard == Shard::ALL {
         outdir::remove_stale_temporaries(&[
             out_dir.clone(),
@@ -236,11 +235,10 @@ fn locate_in_design(
 
 /// The sweep's source and scenario: the scenario file with `--set`, or, for `--resume` without
 /// a scenario file, the resolved scenario the directory already holds (`DIR/sweep.toml`).
-fn sweep_input(args: &SweepArgs) -> Result<(Source, Scenario), AppError> {
+/// Where a sweep's scenario comes from: its file, or the directory of the sweep it resumes.
+fn sweep_origin(args: &SweepArgs) -> Result<Origin<'_>, AppError> {
     if let Some(path) = &args.scenario {
-        let source = read_source(Some(path))?;
-        let scenario = Scenario::load(&source, &args.scenario_args.set)?;
-        return Ok((source, scenario));
+        return Ok(Origin::File(Some(path)));
     }
     let (Some(dir), true) = (&args.out, args.resume) else {
         return Err(AppError::Input(
@@ -256,13 +254,11 @@ fn sweep_input(args: &SweepArgs) -> Result<(Source, Scenario), AppError> {
                 .to_owned(),
         ));
     }
-    let source = sweep_source(dir)?;
-    let scenario = Scenario::load(&source, &[])?;
-    Ok((source, scenario))
+    Ok(Origin::SweepDir(dir))
 }
 
 /// Reads `DIR/sweep.toml`, the resolved scenario of the sweep in `dir`.
-fn sweep_source(dir: &Path) -> Result<Source, AppError> {
+pub(super) fn sweep_source(dir: &Path) -> Result<Source, AppError> {
     let scenario_path = dir.join(SCENARIO_FILE);
     let text =
         outdir::read_bounded(&scenario_path, super::MAX_SCENARIO_BYTES).map_err(|error| {

@@ -210,7 +210,7 @@ impl Plan {
             .zip(kept)
             .filter_map(|(mark, kept)| kept.then_some(mark))
             .collect();
-        let identity = crate::output::manifest::sha256_hex(scenario.resolved_toml().as_bytes());
+        let identity = crate::io::digest::sha256_hex(scenario.resolved_toml().as_bytes());
         Ok(Plan {
             replications: scenario.replications(),
             scenario,
@@ -293,7 +293,7 @@ impl RunRecord {
     fn digest(&self) -> Result<String, serde_json::Error> {
         let mut unsealed = self.clone();
         unsealed.checksum.clear();
-        Ok(crate::output::manifest::sha256_hex(
+        Ok(crate::io::digest::sha256_hex(
             serde_json::to_string(&unsealed)?.as_bytes(),
         ))
     }
@@ -472,7 +472,7 @@ pub fn prepare(dir: &Path, plan: &Plan) -> Result<(), SweepError> {
     // Shards of a sweep may prepare the directory at the same moment: the identity file is
     // created without replacing one that appeared meanwhile (a hard link fails if the name
     // exists), and that one is then checked like any other.
-    let temp = crate::output::atomic::temp_path_for(&path);
+    let temp = crate::io::atomic::temp_path_for(&path);
     let written = fs::File::create(&temp).and_then(|mut file| {
         use std::io::Write;
         file.write_all(format!("{text}\n").as_bytes())?;
@@ -488,7 +488,7 @@ pub fn prepare(dir: &Path, plan: &Plan) -> Result<(), SweepError> {
         Ok(()) => Ok(()),
         Err(error) if error.kind() == io::ErrorKind::AlreadyExists => prepare(dir, plan),
         // A file system without hard links: an atomic rename (last writer wins).
-        Err(_) => crate::output::atomic::write_bytes_atomic(&path, format!("{text}\n").as_bytes())
+        Err(_) => crate::io::atomic::write_bytes_atomic(&path, format!("{text}\n").as_bytes())
             .map_err(io_error(&path)),
     }
 }
@@ -547,7 +547,7 @@ pub fn execute(
             let text = record
                 .seal()
                 .map_err(|e| SweepError::Invalid(e.to_string()))?;
-            crate::output::atomic::write_bytes_atomic(&path, text.as_bytes())
+            crate::io::atomic::write_bytes_atomic(&path, text.as_bytes())
                 .map_err(io_error(&path))?;
             progress.advance(1);
             Ok(1)
@@ -789,7 +789,7 @@ pub fn mark_shard_done(dir: &Path, shard: Shard) -> Result<(), SweepError> {
     let path = dir
         .join(RUNS_DIR)
         .join(format!("shard-{}-of-{}.done", shard.index, shard.count));
-    crate::output::atomic::write_bytes_atomic(&path, b"").map_err(io_error(&path))
+    crate::io::atomic::write_bytes_atomic(&path, b"").map_err(io_error(&path))
 }
 
 /// Shard counts used in `dir` (from the shard marker files).

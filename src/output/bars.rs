@@ -345,6 +345,25 @@ fn draw_panel<DB: DrawingBackend>(
             .build_cartesian_2d(categories, v0..v1)?
     };
 
+    draw_mesh(&mut ctx, panel, horizontal, (v0, v1))?;
+    draw_bars(&mut ctx, panel, horizontal)?;
+
+    draw_category_labels(
+        area,
+        &ctx,
+        panel,
+        &horizontal_labels,
+        vertical_labels.as_ref(),
+    )
+}
+
+/// Draws the value axis (with its description and gridlines) and hides the category axis.
+fn draw_mesh<DB: DrawingBackend>(
+    ctx: &mut Context<'_, DB>,
+    panel: &BarPanel,
+    horizontal: bool,
+    (v0, v1): (f64, f64),
+) -> DrawResult<(), DB> {
     // Tick positions carry floating-point noise (e.g. -1.4e-17 for zero); snap it away.
     let span = v1 - v0;
     let value_tick = |v: &f64| tick_label(if v.abs() < span * 1e-9 { 0.0 } else { *v });
@@ -368,7 +387,17 @@ fn draw_panel<DB: DrawingBackend>(
             .x_labels(0);
     }
     mesh.draw()?;
+    Ok(())
+}
 
+/// Draws the bars, the zero line over their bases, and each bar's interval whisker ("n/a"
+/// where a bar has no value).
+fn draw_bars<DB: DrawingBackend>(
+    ctx: &mut Context<'_, DB>,
+    panel: &BarPanel,
+    horizontal: bool,
+) -> DrawResult<(), DB> {
+    let n = panel.bars.len() as f64;
     // Data coordinates of category position `c` and value `v`.
     let at = |c: f64, v: f64| if horizontal { (v, c) } else { (c, v) };
     // Categories run top to bottom in horizontal panels.
@@ -440,14 +469,7 @@ fn draw_panel<DB: DrawingBackend>(
             EmptyElement::at(at(c, end)) + PathElement::new(cap_path.clone(), whisker)
         }))?;
     }
-
-    draw_category_labels(
-        area,
-        &ctx,
-        panel,
-        &horizontal_labels,
-        vertical_labels.as_ref(),
-    )
+    Ok(())
 }
 
 /// Writes the category labels beside the plot of `ctx`: right-aligned left of it (horizontal),

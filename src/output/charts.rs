@@ -10,7 +10,7 @@
 //! the machines running the simulator may have no fonts installed at all), so every text style
 //! here names the registered family.
 //!
-//! Both files are written atomically (see [`super::atomic`]): a killed run never leaves a
+//! Both files are written atomically (see [`crate::io::atomic`]): a killed run never leaves a
 //! truncated chart behind.
 //!
 //! The sibling modules [`super::heatmap`] and [`super::bars`] draw the other chart types of a
@@ -30,7 +30,7 @@ use plotters::prelude::*;
 use plotters::style::register_font;
 use plotters::style::text_anchor::{HPos, Pos, VPos};
 
-use super::atomic;
+use crate::io::atomic;
 
 /// Family name under which the embedded DejaVu Sans font is registered. It is the family that
 /// plotters uses for unstyled text, so no text can fall back to an unregistered family, and SVG
@@ -740,6 +740,28 @@ fn draw_panel<DB: DrawingBackend>(
                 .map(|points| Polygon::new(points, band_style)),
         )?;
     }
+    let labelled = draw_lines(&mut ctx, panel, legend)?;
+
+    if labelled {
+        ctx.configure_series_labels()
+            .position(legend_corner(panel, &chart.markers, extent, entries))
+            .margin(10)
+            .legend_area_size(30)
+            .label_font(font(AXIS_FONT_SIZE))
+            .background_style(WHITE.mix(0.85))
+            .border_style(BLACK.mix(0.35))
+            .draw()?;
+    }
+    Ok(())
+}
+
+/// Draws each line's mean (solid or dashed paths, lone points as dots) or its markers with
+/// whiskers, and registers its legend entry if `legend`. Returns whether any entry was added.
+fn draw_lines<'a, DB: DrawingBackend + 'a>(
+    ctx: &mut ChartContext<'a, DB, Cartesian2d<RangedCoordf64, RangedCoordf64>>,
+    panel: &Panel,
+    legend: bool,
+) -> DrawResult<bool, DB> {
     let mut labelled = false;
     for line in &panel.lines {
         let colour = palette(line.colour);
@@ -800,18 +822,7 @@ fn draw_panel<DB: DrawingBackend>(
             }),
         };
     }
-
-    if labelled {
-        ctx.configure_series_labels()
-            .position(legend_corner(panel, &chart.markers, extent, entries))
-            .margin(10)
-            .legend_area_size(30)
-            .label_font(font(AXIS_FONT_SIZE))
-            .background_style(WHITE.mix(0.85))
-            .border_style(BLACK.mix(0.35))
-            .draw()?;
-    }
-    Ok(())
+    Ok(labelled)
 }
 
 /// Draws each marker inside the x range as a dashed grey vertical line with its label at the

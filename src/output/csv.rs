@@ -8,8 +8,8 @@ use std::path::Path;
 
 use rayon::prelude::*;
 
-use super::atomic::write_atomic;
 use crate::experiment::{FinalCustomers, FirmSummary, Replication};
+use crate::io::atomic::write_atomic;
 use crate::model::FirmTick;
 use crate::model::agents::Customer;
 

@@ -366,42 +366,13 @@ fn draw_panel<DB: DrawingBackend>(
     let marked = |xi: usize, yi: usize| get(&panel.marked, yi * nx + xi, false);
     let any_marked = (0..n).any(|i| get(&panel.marked, i, false));
     let any_missing = (0..n).any(|i| !get(&panel.cells, i, f64::NAN).is_finite());
-    let mut scale = Scale::of(&panel.cells[..n.min(panel.cells.len())], panel.diverging);
-    // Shares and other 0-1 values keep their natural scale (no negative share on the bar).
-    if !panel.diverging && panel.value_label.ends_with(charts::NATURAL_SCALE) {
-        let inside = panel
-            .cells
-            .iter()
-            .all(|v| !v.is_finite() || (0.0..=1.0).contains(v));
-        if inside {
-            scale.lo = 0.0;
-            scale.hi = 1.0;
-        }
-    }
+    let scale = panel_scale(panel, n);
 
     // Text extents.
     let axis = font(AXIS_FONT_SIZE);
     let x_ticks: Vec<String> = panel.x_values.iter().map(|&v| axis_label(v)).collect();
     let y_ticks: Vec<String> = panel.y_values.iter().map(|&v| axis_label(v)).collect();
-    let bar_ticks: Vec<(f64, String)> = (0..5)
-        .map(|k| {
-            let t = f64::from(k) / 4.0;
-            let label = tick_label(round_significant(scale.at(t), 3));
-            let cells = &panel.cells[..n.min(panel.cells.len())];
-            // Mark the ends of a clipped scale.
-            let beyond = |below: bool| {
-                cells
-                    .iter()
-                    .any(|&v| v.is_finite() && if below { v < scale.lo } else { v > scale.hi })
-            };
-            let label = match k {
-                0 if beyond(true) => format!("≤ {label}"),
-                4 if beyond(false) => format!("≥ {label}"),
-                _ => label,
-            };
-            (t, label)
-        })
-        .collect();
+    let bar_ticks = bar_ticks(panel, &scale, n);
     let widest = |labels: &mut dyn Iterator<Item = &String>| {
         labels.map(|l| text_size(l, &axis).0).max().unwrap_or(0)
     };
@@ -447,7 +418,70 @@ fn draw_panel<DB: DrawingBackend>(
         FRAME.stroke_width(1),
     ))?;
 
-    // Axis ticks and labels.
+    draw_axes(area, panel, &grid, (&x_ticks, &y_ticks), x_tick_width, line)?;
+
+    draw_colour_bar(
+        area,
+        panel,
+        &scale,
+        &bar_ticks,
+        (bar_left, bar_right),
+        &grid,
+    )?;
+    draw_legend(area, panel, (any_marked, any_missing))
+}
+
+/// The colour scale of a panel: its cells' range, or 0–1 for shares and other values on their
+/// natural scale (no negative share on the bar).
+fn panel_scale(panel: &HeatmapPanel, n: usize) -> Scale {
+    let mut scale = Scale::of(&panel.cells[..n.min(panel.cells.len())], panel.diverging);
+    if !panel.diverging && panel.value_label.ends_with(charts::NATURAL_SCALE) {
+        let inside = panel
+            .cells
+            .iter()
+            .all(|v| !v.is_finite() || (0.0..=1.0).contains(v));
+        if inside {
+            scale.lo = 0.0;
+            scale.hi = 1.0;
+        }
+    }
+    scale
+}
+
+/// The colour bar's five ticks (position 0–1, label), the ends marked if the scale clips cells.
+fn bar_ticks(panel: &HeatmapPanel, scale: &Scale, n: usize) -> Vec<(f64, String)> {
+    (0..5)
+        .map(|k| {
+            let t = f64::from(k) / 4.0;
+            let label = tick_label(round_significant(scale.at(t), 3));
+            let cells = &panel.cells[..n.min(panel.cells.len())];
+            // Mark the ends of a clipped scale.
+            let beyond = |below: bool| {
+                cells
+                    .iter()
+                    .any(|&v| v.is_finite() && if below { v < scale.lo } else { v > scale.hi })
+            };
+            let label = match k {
+                0 if beyond(true) => format!("≤ {label}"),
+                4 if beyond(false) => format!("≥ {label}"),
+                _ => label,
+            };
+            (t, label)
+        })
+        .collect()
+}
+
+/// Draws the axis ticks, their labels and the two axis descriptions around the grid.
+fn draw_axes<DB: DrawingBackend>(
+    area: &DrawingArea<DB, Shift>,
+    panel: &HeatmapPanel,
+    grid: &Grid,
+    (x_ticks, y_ticks): (&[String], &[String]),
+    x_tick_width: u32,
+    line: i32,
+) -> DrawResult<(), DB> {
+    let axis = font(AXIS_FONT_SIZE);
+    let (left, right, top, bottom) = (grid.left, grid.right, grid.top, grid.bottom);
     let x_step = label_step(x_tick_width, grid.cell_width());
     for (xi, label) in x_ticks.iter().enumerate().step_by(x_step) {
         let x = (grid.x(xi) + grid.x(xi + 1)) / 2;
@@ -498,8 +532,21 @@ fn draw_panel<DB: DrawingBackend>(
             .pos(Pos::new(HPos::Center, VPos::Top)),
         (MARGIN, (top + bottom) / 2),
     )?;
+    Ok(())
+}
 
-    // Colour bar.
+/// Draws the colour bar right of the grid, with its ticks and the value description.
+fn draw_colour_bar<DB: DrawingBackend>(
+    area: &DrawingArea<DB, Shift>,
+    panel: &HeatmapPanel,
+    scale: &Scale,
+    bar_ticks: &[(f64, String)],
+    (bar_left, bar_right): (i32, i32),
+    grid: &Grid,
+) -> DrawResult<(), DB> {
+    let axis = font(AXIS_FONT_SIZE);
+    let width = to_i32(area.dim_in_pixel().0);
+    let (top, bottom) = (grid.top, grid.bottom);
     let bar_height = bottom - top;
     for row in 0..bar_height {
         let t = 1.0 - (f64::from(row) + 0.5) / f64::from(bar_height);
@@ -512,7 +559,7 @@ fn draw_panel<DB: DrawingBackend>(
         [(bar_left, top), (bar_right, bottom)],
         FRAME.stroke_width(1),
     ))?;
-    for (t, label) in &bar_ticks {
+    for (t, label) in bar_ticks {
         let y = bottom - (t * f64::from(bar_height)).round() as i32;
         area.draw(&PathElement::new(
             vec![(bar_right, y), (bar_right + 5, y)],
@@ -537,8 +584,19 @@ fn draw_panel<DB: DrawingBackend>(
             .pos(Pos::new(HPos::Center, VPos::Bottom)),
         (width - MARGIN, (top + bottom) / 2),
     )?;
+    Ok(())
+}
 
-    // Legend.
+/// Draws the legend rows under the plot: the marked region's outline, then "no data".
+fn draw_legend<DB: DrawingBackend>(
+    area: &DrawingArea<DB, Shift>,
+    panel: &HeatmapPanel,
+    (any_marked, any_missing): (bool, bool),
+) -> DrawResult<(), DB> {
+    let axis = font(AXIS_FONT_SIZE);
+    let (width, height) = area.dim_in_pixel();
+    let (width, height) = (to_i32(width), to_i32(height));
+    let legend_rows = i32::from(any_marked) + i32::from(any_missing);
     let mut y = height - MARGIN - legend_rows * LEGEND_ROW + LEGEND_ROW / 2;
     let legend_width = u32::try_from(width - 2 * MARGIN - 40).unwrap_or(0);
     if any_marked {

@@ -9,16 +9,9 @@ use std::time::{SystemTime, UNIX_EPOCH};
 use serde_json::{Value, json};
 use sha2::{Digest, Sha256};
 
-use super::atomic::write_bytes_atomic;
+use crate::io::atomic::write_bytes_atomic;
+pub use crate::io::digest::sha256_hex;
 use crate::scenario::Scenario;
-
-/// Lowercase hexadecimal SHA-256 of `bytes`.
-pub fn sha256_hex(bytes: &[u8]) -> String {
-    Sha256::digest(bytes)
-        .iter()
-        .map(|b| format!("{b:02x}"))
-        .collect()
-}
 
 /// UTC time as RFC 3339 (`2026-11-23T19:29:00Z`), without a date-time dependency.
 pub fn rfc3339(time: SystemTime) -> String {

@@ -1,4 +1,5 @@
-//! Output writers, one module per format. Every file is written atomically (see [`atomic`]).
+//! Output writers, one module per format. Every file is written atomically (see
+//! [`crate::io::atomic`]).
 //!
 //! - [`csv`]: `timeseries.csv`, `summary.csv`, `customers.csv`.
 //! - [`manifest`]: the run's `manifest.json`.
@@ -10,7 +11,6 @@
 //! - [`validation`], [`validation_charts`]: the outputs of `cocreate validate`.
 //! - [`survey`]: `survey.csv`, `latent.csv`, `codebook.csv` and `model.lav` of `cocreate survey`.
 
-pub mod atomic;
 pub mod bars;
 pub mod charts;
 pub mod csv;

@@ -350,12 +350,12 @@ pub fn panel_model(waves: usize) -> String {
 
 /// Writes `panel.lav`.
 pub fn write_panel_model(path: &Path, waves: usize) -> io::Result<()> {
-    super::atomic::write_bytes_atomic(path, panel_model(waves).as_bytes())
+    crate::io::atomic::write_bytes_atomic(path, panel_model(waves).as_bytes())
 }
 
 /// Writes `model.lav`.
 pub fn write_model(path: &Path) -> io::Result<()> {
-    super::atomic::write_bytes_atomic(path, lavaan_model().as_bytes())
+    crate::io::atomic::write_bytes_atomic(path, lavaan_model().as_bytes())
 }
 
 #[cfg(test)]

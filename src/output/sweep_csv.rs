@@ -5,12 +5,12 @@
 use std::io;
 use std::path::Path;
 
-use super::atomic::AtomicFile;
 use super::csv::{number, write_table};
 use crate::experiment::FirmSummary;
 use crate::experiment::Regime;
 use crate::experiment::bands::Bands;
 use crate::experiment::sweep::{Plan, SweepResults};
+use crate::io::atomic::AtomicFile;
 use crate::scenario::DesignKind;
 
 fn csv_error(error: csv::Error) -> io::Error {

@@ -20,10 +20,10 @@ use std::time::SystemTime;
 
 use serde_json::{Value, json};
 
-use super::atomic::write_bytes_atomic;
 use super::csv::{number, write_table};
 use super::manifest::{rfc3339, sha256_hex};
 use crate::experiment::stats::Estimate;
+use crate::io::atomic::write_bytes_atomic;
 use crate::validation::{
     Batch, FactorEffect, HysteresisLoop, PatternResult, RecoveryComparison, Report, Settings,
     format_estimate,

@@ -225,72 +225,11 @@ pub fn documents(
     let mut parsed = Vec::with_capacity(events.len());
     for (index, event) in events.iter().enumerate() {
         let (set, ramp) = event.changes();
-        let issue = |path: String, message: String| EventIssue {
-            event: index,
-            path,
-            message,
-        };
-        let before = issues.len();
-        if event.tick == 0 {
-            issues.push(issue(
-                format!("events.{index}.tick"),
-                "must be at least 1 (tick 0 is the initial state; change the scenario's own \
-                 values instead)"
-                    .to_owned(),
-            ));
-        }
-        if event.duration == Some(0) {
-            issues.push(issue(
-                format!("events.{index}.duration"),
-                "must be at least 1 week".to_owned(),
-            ));
-        }
-        match (set.is_empty(), ramp.is_empty()) {
-            (true, true) => issues.push(issue(
-                format!("events.{index}"),
-                "changes nothing: give `set` or `ramp` with at least one parameter".to_owned(),
-            )),
-            (false, false) => issues.push(issue(
-                format!("events.{index}"),
-                "has both `set` and `ramp`: write them as two events".to_owned(),
-            )),
-            (true, false) if event.duration.is_none() => issues.push(issue(
-                format!("events.{index}.duration"),
-                "a ramp needs a duration (the weeks it takes to reach its target)".to_owned(),
-            )),
-            _ => {}
-        }
-        let table = if event.is_ramp() { "ramp" } else { "set" };
-        for (key, value) in set.iter().chain(&ramp) {
-            let path = format!("events.{index}.{table}.{key}");
-            let current = overrides::get(base, key);
-            if current.is_none() || matches!(current, Some(Value::Table(_))) {
-                let hint = closest_key(base, key)
-                    .map(|k| format!("; did you mean `{k}`?"))
-                    .unwrap_or_default();
-                issues.push(issue(
-                    path,
-                    format!("`{key}` is not a parameter of this scenario{hint}"),
-                ));
-            } else if !may_change(key) {
-                issues.push(issue(
-                    path,
-                    format!(
-                        "`{key}` cannot change during a run (only firms.N.policy.* but \
-                         staffing, firms.N.staff.*, firms.N.costs.*, customers.*, behaviour.* \
-                         and market.* can)"
-                    ),
-                ));
-            } else if event.is_ramp() && number(value).is_none() {
-                issues.push(issue(
-                    path,
-                    format!("a ramp's target must be a number, got {value}"),
-                ));
-            }
-        }
-        if issues.len() == before {
+        let found = check_event(index, event, (&set, &ramp), base);
+        if found.is_empty() {
             parsed.push((index, event, set, ramp));
         }
+        issues.extend(found);
     }
     if !issues.is_empty() {
         return Err(issues);
@@ -356,6 +295,80 @@ pub fn documents(
     } else {
         Err(issues)
     }
+}
+
+/// The problems of event `index` on its own (tick, duration, `set` or `ramp`, and each key
+/// against the resolved document `base`); empty if it is valid.
+fn check_event(
+    index: usize,
+    event: &EventSpec,
+    (set, ramp): (&[Setting], &[Setting]),
+    base: &Table,
+) -> Vec<EventIssue> {
+    let mut issues = Vec::new();
+    let issue = |path: String, message: String| EventIssue {
+        event: index,
+        path,
+        message,
+    };
+    if event.tick == 0 {
+        issues.push(issue(
+            format!("events.{index}.tick"),
+            "must be at least 1 (tick 0 is the initial state; change the scenario's own \
+             values instead)"
+                .to_owned(),
+        ));
+    }
+    if event.duration == Some(0) {
+        issues.push(issue(
+            format!("events.{index}.duration"),
+            "must be at least 1 week".to_owned(),
+        ));
+    }
+    match (set.is_empty(), ramp.is_empty()) {
+        (true, true) => issues.push(issue(
+            format!("events.{index}"),
+            "changes nothing: give `set` or `ramp` with at least one parameter".to_owned(),
+        )),
+        (false, false) => issues.push(issue(
+            format!("events.{index}"),
+            "has both `set` and `ramp`: write them as two events".to_owned(),
+        )),
+        (true, false) if event.duration.is_none() => issues.push(issue(
+            format!("events.{index}.duration"),
+            "a ramp needs a duration (the weeks it takes to reach its target)".to_owned(),
+        )),
+        _ => {}
+    }
+    let table = if event.is_ramp() { "ramp" } else { "set" };
+    for (key, value) in set.iter().chain(ramp) {
+        let path = format!("events.{index}.{table}.{key}");
+        let current = overrides::get(base, key);
+        if current.is_none() || matches!(current, Some(Value::Table(_))) {
+            let hint = closest_key(base, key)
+                .map(|k| format!("; did you mean `{k}`?"))
+                .unwrap_or_default();
+            issues.push(issue(
+                path,
+                format!("`{key}` is not a parameter of this scenario{hint}"),
+            ));
+        } else if !may_change(key) {
+            issues.push(issue(
+                path,
+                format!(
+                    "`{key}` cannot change during a run (only firms.N.policy.* but \
+                     staffing, firms.N.staff.*, firms.N.costs.*, customers.*, behaviour.* \
+                     and market.* can)"
+                ),
+            ));
+        } else if event.is_ramp() && number(value).is_none() {
+            issues.push(issue(
+                path,
+                format!("a ramp's target must be a number, got {value}"),
+            ));
+        }
+    }
+    issues
 }
 
 /// For a model issue at `path` in the document in effect at some tick, the event to blame: the

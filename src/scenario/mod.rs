@@ -10,7 +10,6 @@
 pub mod design;
 pub mod diagnostics;
 pub mod events;
-pub mod fuzz;
 pub mod levers;
 pub mod overrides;
 pub mod survey;

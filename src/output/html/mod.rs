@@ -20,9 +20,9 @@ use serde_json::Value;
 
 pub use escape::escape;
 
-use super::atomic::write_bytes_atomic;
 use crate::experiment::stats::Estimate;
 use crate::experiment::summary::thresholds;
+use crate::io::atomic::write_bytes_atomic;
 
 /// File name of the report in every output directory.
 pub const REPORT_FILE: &str = "report.html";
@@ -525,51 +525,59 @@ fn sweep_tables(dir: &Path, manifest: &Value) -> String {
         ));
     }
     if let Some((header, rows)) = read_csv(&dir.join("contrasts.csv")) {
-        out.push_str("<h3 id=\"contrasts\">Contrasts</h3>\n<p>Each variant minus the reference variant, paired by replication (the same seeds in both arms): mean difference with the Student-t 95% interval of the paired differences. Marked * and bold: the interval excludes 0. Main outcomes first; contrasts.csv has the standard deviations.</p>\n");
-        let col = |name: &str| header.iter().position(|h| h == name).unwrap_or(0);
-        let rank = |r: &Vec<String>| {
-            MAIN_OUTCOMES
-                .iter()
-                .position(|o| *o == r[col("outcome")])
-                .unwrap_or(MAIN_OUTCOMES.len())
-        };
-        let mut sorted: Vec<&Vec<String>> = rows.iter().collect();
-        sorted.sort_by_key(|r| rank(r));
-        let table_rows: Vec<Vec<Cell>> = sorted
-            .iter()
-            .map(|r| {
-                let v = |name: &str| r[col(name)].parse::<f64>().unwrap_or(f64::NAN);
-                let mut diff = Cell::interval(v("mean_difference"), v("lo"), v("hi"));
-                if v("lo") > 0.0 || v("hi") < 0.0 {
-                    diff.text = format!("{} *", diff.text);
-                    diff.bold = true;
-                }
-                vec![
-                    Cell::text(r[col("variant")].as_str()),
-                    Cell::text(r[col("reference")].as_str()),
-                    Cell::text(r[col("firm")].as_str()),
-                    Cell::text(r[col("outcome")].as_str()),
-                    Cell::raw(&r[col("pairs")]),
-                    diff,
-                ]
-            })
-            .collect();
-        out.push_str(&table(
-            "contrasts-table",
-            "Paired contrasts against the reference variant",
-            &[
-                "variant",
-                "reference",
-                "firm",
-                "outcome",
-                "pairs",
-                "difference [95% interval]",
-            ]
-            .map(String::from),
-            &table_rows,
-            true,
-        ));
+        out.push_str(&contrasts_table(&header, &rows));
     }
+    out
+}
+
+/// The contrasts section of a variants sweep: each variant minus the reference, main outcomes
+/// first, intervals that exclude 0 marked.
+fn contrasts_table(header: &[String], rows: &[Vec<String>]) -> String {
+    let mut out = String::new();
+    out.push_str("<h3 id=\"contrasts\">Contrasts</h3>\n<p>Each variant minus the reference variant, paired by replication (the same seeds in both arms): mean difference with the Student-t 95% interval of the paired differences. Marked * and bold: the interval excludes 0. Main outcomes first; contrasts.csv has the standard deviations.</p>\n");
+    let col = |name: &str| header.iter().position(|h| h == name).unwrap_or(0);
+    let rank = |r: &Vec<String>| {
+        MAIN_OUTCOMES
+            .iter()
+            .position(|o| *o == r[col("outcome")])
+            .unwrap_or(MAIN_OUTCOMES.len())
+    };
+    let mut sorted: Vec<&Vec<String>> = rows.iter().collect();
+    sorted.sort_by_key(|r| rank(r));
+    let table_rows: Vec<Vec<Cell>> = sorted
+        .iter()
+        .map(|r| {
+            let v = |name: &str| r[col(name)].parse::<f64>().unwrap_or(f64::NAN);
+            let mut diff = Cell::interval(v("mean_difference"), v("lo"), v("hi"));
+            if v("lo") > 0.0 || v("hi") < 0.0 {
+                diff.text = format!("{} *", diff.text);
+                diff.bold = true;
+            }
+            vec![
+                Cell::text(r[col("variant")].as_str()),
+                Cell::text(r[col("reference")].as_str()),
+                Cell::text(r[col("firm")].as_str()),
+                Cell::text(r[col("outcome")].as_str()),
+                Cell::raw(&r[col("pairs")]),
+                diff,
+            ]
+        })
+        .collect();
+    out.push_str(&table(
+        "contrasts-table",
+        "Paired contrasts against the reference variant",
+        &[
+            "variant",
+            "reference",
+            "firm",
+            "outcome",
+            "pairs",
+            "difference [95% interval]",
+        ]
+        .map(String::from),
+        &table_rows,
+        true,
+    ));
     out
 }
 

@@ -3,23 +3,14 @@
 //! to merge an incomplete sweep.
 
 use std::path::{Path, PathBuf};
-use std::process::{Command, Output, Stdio};
+use std::process::{Output, Stdio};
 use std::time::{Duration, Instant};
 
-fn binary() -> &'static str {
-    env!("CARGO_BIN_EXE_cocreate")
-}
+use super::util::{bin, cocreate_here, stderr};
 
+/// Runs `cocreate ARGS` on two threads.
 fn cocreate(args: &[&str]) -> Output {
-    Command::new(binary())
-        .args(args)
-        .env("RAYON_NUM_THREADS", "2")
-        .output()
-        .expect("the binary runs")
-}
-
-fn stderr(output: &Output) -> String {
-    String::from_utf8_lossy(&output.stderr).into_owned()
+    cocreate_here(args, &[("RAYON_NUM_THREADS", "2")])
 }
 
 /// Writes a sweep scenario on top of the baseline with a small population.
@@ -272,7 +263,7 @@ fn a_killed_sweep_resumes_to_the_same_results() {
     assert!(sweep(&path, &reference, &[]).status.success());
 
     let out = dir.path().join("killed");
-    let mut child = Command::new(binary())
+    let mut child = bin()
         .args([
             "sweep",
             path.to_str().unwrap(),

@@ -5,10 +5,11 @@
 //! Populations are small (3,000 slots, 260 weeks) so the file runs in a few seconds.
 
 use std::path::{Path, PathBuf};
-use std::process::{Command, Output};
 
 use cocreate::survey::cronbach_alpha;
 use tempfile::TempDir;
+
+use super::util::{Table, assert_success, cocreate};
 
 const CONSTRUCTS: [&str; 10] = [
     "pe", "ii", "fv", "ev", "sv", "pvc", "emp", "se", "sat", "loy",
@@ -25,25 +26,6 @@ const SMALL: [&str; 6] = [
     "ticks=260",
 ];
 
-fn cocreate(args: &[&str], cwd: &Path, env: &[(&str, &str)]) -> Output {
-    let mut command = Command::new(env!("CARGO_BIN_EXE_cocreate"));
-    command.args(args).current_dir(cwd);
-    for (key, value) in env {
-        command.env(key, value);
-    }
-    command.output().expect("the binary runs")
-}
-
-fn assert_success(output: &Output) {
-    assert!(
-        output.status.success(),
-        "exit {:?}\nstdout:\n{}\nstderr:\n{}",
-        output.status.code(),
-        String::from_utf8_lossy(&output.stdout),
-        String::from_utf8_lossy(&output.stderr)
-    );
-}
-
 /// Runs a small survey into `dir/out` and returns that directory.
 fn small_survey(dir: &Path, out: &str, extra: &[&str], env: &[(&str, &str)]) -> PathBuf {
     let mut args = vec!["survey", "--out", out, "--quiet"];
@@ -53,38 +35,10 @@ fn small_survey(dir: &Path, out: &str, extra: &[&str], env: &[(&str, &str)]) -> 
     dir.join(out)
 }
 
-/// A CSV file as a header and rows of cells.
-struct Table {
-    header: Vec<String>,
-    rows: Vec<Vec<String>>,
-}
-
 impl Table {
-    fn read(path: &Path) -> Table {
-        let mut reader = csv::Reader::from_path(path).expect("readable CSV");
-        let header = reader
-            .headers()
-            .expect("a header")
-            .iter()
-            .map(str::to_owned)
-            .collect();
-        let rows = reader
-            .records()
-            .map(|r| r.expect("a record").iter().map(str::to_owned).collect())
-            .collect();
-        Table { header, rows }
-    }
-
+    /// Column `name` as numbers.
     fn column(&self, name: &str) -> Vec<f64> {
-        let index = self
-            .header
-            .iter()
-            .position(|h| h == name)
-            .unwrap_or_else(|| panic!("no column {name}"));
-        self.rows
-            .iter()
-            .map(|row| row[index].parse().expect("a number"))
-            .collect()
+        self.numbers(name)
     }
 
     /// The three item columns of a construct.
@@ -129,7 +83,7 @@ fn read(path: &Path) -> Vec<u8> {
 #[test]
 fn writes_answers_codebook_model_and_manifest() {
     let dir = TempDir::new().unwrap();
-    // The plain measurement model; respondent behaviour is tested in tests/respondents.rs.
+    // The plain measurement model; respondent behaviour is tested in tests/it/respondents.rs.
     let out = small_survey(
         dir.path(),
         "s",

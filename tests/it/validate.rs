@@ -2,17 +2,13 @@
 //! directory without the scenario files (they are embedded), checking the exit code, the table
 //! on stdout and the files written.
 
-use std::process::Command;
-
 use tempfile::TempDir;
 
+use super::util;
+
+/// Runs `cocreate ARGS` in `cwd` on two threads.
 fn cocreate(args: &[&str], cwd: &std::path::Path) -> std::process::Output {
-    Command::new(env!("CARGO_BIN_EXE_cocreate"))
-        .args(args)
-        .current_dir(cwd)
-        .env("RAYON_NUM_THREADS", "2")
-        .output()
-        .expect("run cocreate")
+    util::cocreate(args, cwd, &[("RAYON_NUM_THREADS", "2")])
 }
 
 #[test]

@@ -5,29 +5,11 @@
 //! count.
 
 use std::path::{Path, PathBuf};
-use std::process::{Command, Output};
 
 use sha2::{Digest, Sha256};
 use tempfile::TempDir;
 
-fn cocreate(args: &[&str], cwd: &Path, env: &[(&str, &str)]) -> Output {
-    let mut command = Command::new(env!("CARGO_BIN_EXE_cocreate"));
-    command.args(args).current_dir(cwd);
-    for (key, value) in env {
-        command.env(key, value);
-    }
-    command.output().expect("the binary runs")
-}
-
-fn assert_success(output: &Output) {
-    assert!(
-        output.status.success(),
-        "exit {:?}\nstdout:\n{}\nstderr:\n{}",
-        output.status.code(),
-        String::from_utf8_lossy(&output.stdout),
-        String::from_utf8_lossy(&output.stderr)
-    );
-}
+use super::util::{Table, assert_success, cocreate};
 
 /// Runs `cocreate survey ARGS --out DIR/out --quiet` and returns the output directory.
 fn survey(dir: &Path, out: &str, args: &[&str], env: &[(&str, &str)]) -> PathBuf {
@@ -37,47 +19,7 @@ fn survey(dir: &Path, out: &str, args: &[&str], env: &[(&str, &str)]) -> PathBuf
     dir.join(out)
 }
 
-/// A CSV file as a header and rows of cells.
-struct Table {
-    header: Vec<String>,
-    rows: Vec<Vec<String>>,
-}
-
 impl Table {
-    fn read(path: &Path) -> Table {
-        let mut reader = csv::Reader::from_path(path).expect("readable CSV");
-        let header = reader
-            .headers()
-            .expect("a header")
-            .iter()
-            .map(str::to_owned)
-            .collect();
-        let rows = reader
-            .records()
-            .map(|r| r.expect("a record").iter().map(str::to_owned).collect())
-            .collect();
-        Table { header, rows }
-    }
-
-    fn index(&self, name: &str) -> usize {
-        self.header
-            .iter()
-            .position(|h| h == name)
-            .unwrap_or_else(|| panic!("no column {name}"))
-    }
-
-    fn text(&self, name: &str) -> Vec<&str> {
-        let i = self.index(name);
-        self.rows.iter().map(|row| row[i].as_str()).collect()
-    }
-
-    fn numbers(&self, name: &str) -> Vec<f64> {
-        self.text(name)
-            .iter()
-            .map(|x| x.parse().expect("a number"))
-            .collect()
-    }
-
     /// Item answers per row (None if skipped), in item order.
     fn answers(&self) -> Vec<Vec<Option<u8>>> {
         let first = self.index("pe1");

@@ -3,19 +3,8 @@
 //! (scripts/test-slurm.sh runs the scripts on a real Slurm.)
 
 use std::path::{Path, PathBuf};
-use std::process::{Command, Output};
 
-fn binary() -> &'static str {
-    env!("CARGO_BIN_EXE_cocreate")
-}
-
-fn stderr(output: &Output) -> String {
-    String::from_utf8_lossy(&output.stderr).into_owned()
-}
-
-fn stdout(output: &Output) -> String {
-    String::from_utf8_lossy(&output.stdout).into_owned()
-}
+use super::util::{bin, stderr, stdout};
 
 /// A sweep of 3 points x 2 replications on a small population.
 fn scenario(dir: &Path, experiment: bool) -> PathBuf {
@@ -88,7 +77,7 @@ fn invalid_input_writes_nothing() {
         ],
     ];
     for args in cases {
-        let output = Command::new(binary())
+        let output = bin()
             .arg("slurm")
             .args(&args)
             .arg("--out")
@@ -109,7 +98,7 @@ fn invalid_input_writes_nothing() {
 fn scripts_are_written_with_absolute_paths() {
     let dir = tempfile::tempdir().unwrap();
     let path = scenario(dir.path(), true);
-    let output = Command::new(binary())
+    let output = bin()
         .current_dir(dir.path())
         .args([
             "slurm",
@@ -142,7 +131,7 @@ fn submit_without_sbatch_fails_clearly() {
     let path = scenario(dir.path(), true);
     let empty = dir.path().join("no-sbatch");
     std::fs::create_dir(&empty).unwrap();
-    let output = Command::new(binary())
+    let output = bin()
         .args(["slurm", path.to_str().unwrap(), "--tasks", "2", "--submit"])
         .arg("--out")
         .arg(dir.path().join("out"))
@@ -182,7 +171,7 @@ fn submit_makes_the_merge_depend_on_the_array() {
     .unwrap();
     std::fs::set_permissions(&sbatch, std::fs::Permissions::from_mode(0o755)).unwrap();
     let out = dir.path().join("out dir");
-    let output = Command::new(binary())
+    let output = super::util::bin()
         .args(["slurm", path.to_str().unwrap(), "--tasks", "3", "--submit"])
         .arg("--out")
         .arg(&out)

@@ -3,19 +3,12 @@
 //! without inviting the user to delete it.
 
 use std::path::Path;
-use std::process::{Command, Output};
+use std::process::Output;
+
+use crate::util::stderr;
 
 fn cocreate(args: &[&str], cwd: &Path) -> Output {
-    Command::new(env!("CARGO_BIN_EXE_cocreate"))
-        .args(args)
-        .current_dir(cwd)
-        .env("RAYON_NUM_THREADS", "2")
-        .output()
-        .expect("run cocreate")
-}
-
-fn stderr(output: &Output) -> String {
-    String::from_utf8_lossy(&output.stderr).into_owned()
+    crate::util::cocreate(args, cwd, &[("RAYON_NUM_THREADS", "2")])
 }
 
 fn temporaries(dir: &Path) -> Vec<String> {

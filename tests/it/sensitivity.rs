@@ -5,14 +5,13 @@
 
 use std::collections::HashMap;
 use std::path::{Path, PathBuf};
-use std::process::{Command, Output};
+use std::process::Output;
 
+use super::util::cocreate_here;
+
+/// Runs `cocreate ARGS` on two threads.
 fn cocreate(args: &[&str]) -> Output {
-    Command::new(env!("CARGO_BIN_EXE_cocreate"))
-        .args(args)
-        .env("RAYON_NUM_THREADS", "2")
-        .output()
-        .expect("the binary runs")
+    cocreate_here(args, &[("RAYON_NUM_THREADS", "2")])
 }
 
 const FACTORS: &str = "[[experiment.factors]]\nkey = \"firms.0.policy.incentive\"\n\

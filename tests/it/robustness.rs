@@ -2,21 +2,14 @@
 //! output directory; a run killed at any moment leaves each output file either as it was or
 //! complete, never truncated.
 
-use std::path::{Path, PathBuf};
-use std::process::{Command, Output, Stdio};
+use std::path::Path;
+use std::process::{Output, Stdio};
 use std::time::Duration;
 
-fn cocreate(args: &[&str]) -> Output {
-    Command::new(env!("CARGO_BIN_EXE_cocreate"))
-        .args(args)
-        .output()
-        .expect("the binary runs")
-}
+use super::util::{bin, cocreate_here, write};
 
-fn write(dir: &Path, name: &str, text: &str) -> PathBuf {
-    let path = dir.join(name);
-    std::fs::write(&path, text).unwrap();
-    path
+fn cocreate(args: &[&str]) -> Output {
+    cocreate_here(args, &[])
 }
 
 /// Runs `cocreate run FILE --out DIR extra...` expecting invalid input; returns stderr.
@@ -220,10 +213,7 @@ fn killed_runs_never_leave_truncated_files() {
         .to_vec()
     };
     let run = |args: Vec<String>| {
-        let status = Command::new(env!("CARGO_BIN_EXE_cocreate"))
-            .args(&args)
-            .status()
-            .unwrap();
+        let status = bin().args(&args).status().unwrap();
         assert!(status.success());
     };
     run(args("1", &out));
@@ -245,7 +235,7 @@ fn killed_runs_never_leave_truncated_files() {
         .collect();
 
     for delay_ms in [50, 300, 700, 1100, 1500, 2000] {
-        let mut child = Command::new(env!("CARGO_BIN_EXE_cocreate"))
+        let mut child = bin()
             .args(args("2", &out))
             .stdout(Stdio::null())
             .stderr(Stdio::null())

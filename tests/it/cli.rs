@@ -6,12 +6,12 @@
 //! runs in a few seconds on two cores.
 
 use std::collections::BTreeSet;
-use std::ffi::OsStr;
 use std::path::{Path, PathBuf};
-use std::process::{Command, Output};
 
 use sha2::{Digest, Sha256};
 use tempfile::TempDir;
+
+use super::util::{assert_success, cocreate, stderr, stdout};
 
 /// Ticks and replications of the small runs (must match [`small_args`]).
 const TICKS: usize = 60;
@@ -110,16 +110,6 @@ const PNG_MAGIC: &[u8] = b"\x89PNG\r\n\x1a\n";
 // Helpers
 // ---------------------------------------------------------------------------------------------
 
-/// Runs the binary with `args` in `cwd`, with extra environment variables `env`.
-fn cocreate<S: AsRef<OsStr>>(args: &[S], cwd: &Path, env: &[(&str, &str)]) -> Output {
-    let mut command = Command::new(env!("CARGO_BIN_EXE_cocreate"));
-    command.args(args).current_dir(cwd);
-    for (key, value) in env {
-        command.env(key, value);
-    }
-    command.output().expect("cannot start the cocreate binary")
-}
-
 /// The flags that keep a run small and fast.
 fn small_args() -> Vec<String> {
     small_args_with(REPLICATIONS)
@@ -154,26 +144,6 @@ fn path_arg(path: &Path) -> String {
 
 fn tempdir() -> TempDir {
     tempfile::tempdir().expect("cannot create a temporary directory")
-}
-
-fn stdout(output: &Output) -> String {
-    String::from_utf8_lossy(&output.stdout).into_owned()
-}
-
-fn stderr(output: &Output) -> String {
-    String::from_utf8_lossy(&output.stderr).into_owned()
-}
-
-/// Asserts that the command succeeded, showing its stderr if not.
-#[track_caller]
-fn assert_success(output: &Output) {
-    assert!(
-        output.status.success(),
-        "cocreate failed with {:?}\nstdout:\n{}\nstderr:\n{}",
-        output.status.code(),
-        stdout(output),
-        stderr(output)
-    );
 }
 
 /// Runs `cocreate run` with the small flags and then `extra`, writing into `dir/out_name`, and

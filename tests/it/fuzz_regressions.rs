@@ -27,7 +27,7 @@ fn inputs(corpus: &str) -> Vec<PathBuf> {
 fn fuzz_regressions_do_not_panic() {
     for path in inputs("regressions") {
         let data = std::fs::read(&path).expect("readable input");
-        cocreate::scenario::fuzz::exercise(&data);
+        cocreate::fuzz::exercise_scenario(&data);
     }
 }
 

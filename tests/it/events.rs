@@ -3,16 +3,15 @@
 //! resolved scenario keeps its events, and a bad event is reported at its line with exit 2.
 
 use std::path::Path;
-use std::process::{Command, Output};
+use std::process::Output;
 
 use tempfile::TempDir;
 
+use super::util;
+
+/// Runs `cocreate ARGS` in `dir`.
 fn cocreate(args: &[&str], dir: &Path) -> Output {
-    Command::new(env!("CARGO_BIN_EXE_cocreate"))
-        .args(args)
-        .current_dir(dir)
-        .output()
-        .expect("run cocreate")
+    util::cocreate(args, dir, &[])
 }
 
 const SMALL: &[&str] = &[

@@ -6,6 +6,8 @@ use std::path::{Path, PathBuf};
 use std::process::{Command, Output, Stdio};
 use std::time::Duration;
 
+use super::util::{bin, cocreate_here, stderr, write};
+
 const OK: &str =
     "name = \"t\"\nticks = 30\nreplications = 2\n[population]\ncapacity = 500\ninitial = 400\n";
 
@@ -15,26 +17,12 @@ fn sw2() -> String {
     )
 }
 
-fn bin() -> Command {
-    Command::new(env!("CARGO_BIN_EXE_cocreate"))
-}
-
 fn cocreate(args: &[&str]) -> Output {
-    bin().args(args).output().expect("the binary runs")
-}
-
-fn write(dir: &Path, name: &str, text: &str) -> PathBuf {
-    let path = dir.join(name);
-    std::fs::write(&path, text).unwrap();
-    path
+    cocreate_here(args, &[])
 }
 
 fn s(path: &Path) -> &str {
     path.to_str().unwrap()
-}
-
-fn stderr(output: &Output) -> String {
-    String::from_utf8_lossy(&output.stderr).into_owned()
 }
 
 fn manifest(dir: &Path) -> serde_json::Value {

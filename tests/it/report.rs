@@ -5,12 +5,11 @@ use std::collections::HashMap;
 use std::path::{Path, PathBuf};
 use std::process::{Command, Output};
 
+use super::util::{BIN, cocreate_here};
+
+/// Runs `cocreate ARGS` on two threads.
 fn cocreate(args: &[&str]) -> Output {
-    Command::new(env!("CARGO_BIN_EXE_cocreate"))
-        .args(args)
-        .env("RAYON_NUM_THREADS", "2")
-        .output()
-        .expect("the binary runs")
+    cocreate_here(args, &[("RAYON_NUM_THREADS", "2")])
 }
 
 fn ok(args: &[&str]) -> String {
@@ -315,7 +314,7 @@ fn every_output_directory_has_a_self_contained_report_that_report_rebuilds() {
 
 /// The `sh` blocks of the README's walkthrough, in order.
 fn walkthrough_blocks() -> Vec<String> {
-    let readme = include_str!("../README.md");
+    let readme = include_str!("../../README.md");
     let start = readme
         .find("<!-- walkthrough:start")
         .expect("walkthrough start marker");
@@ -339,7 +338,7 @@ fn the_readme_walkthrough_works_as_written() {
     assert_eq!(blocks.len(), 4, "the walkthrough has four steps");
     let dir = tempfile::tempdir().unwrap();
     // `cocreate` on the PATH is the binary under test, as after `cargo install --path .`.
-    let bin = Path::new(env!("CARGO_BIN_EXE_cocreate")).parent().unwrap();
+    let bin = Path::new(BIN).parent().unwrap();
     let path = format!(
         "{}:{}",
         bin.display(),
