@@ -3,8 +3,8 @@
 //! to exit codes (2 for invalid input, 1 for anything else).
 
 mod check;
-mod estimate;
 mod compare;
+mod estimate;
 mod memory;
 pub mod outdir;
 mod progress;

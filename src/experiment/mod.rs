@@ -6,8 +6,8 @@
 //! replication order, so outputs never depend on which finished first.
 
 pub mod bands;
-pub mod sensitivity;
 pub mod compare;
+pub mod sensitivity;
 pub mod stats;
 pub mod summary;
 pub mod sweep;
