@@ -188,6 +188,28 @@ pub fn check_same_scenario(dir: &Path, sha256: &str, force: bool) -> Result<(), 
     }
 }
 
+/// Takes `dir` for one writing command, in the order every writer needs: the exclusive lock;
+/// under it, `check` (which must see the directory as it is, e.g. its kind); the temporaries of
+/// killed writers removed from `dir` and its `subdirs`; the old manifest invalidated; and the
+/// signal handler that removes this process's own temporaries. The lock is held until the
+/// returned guard drops.
+pub fn claim(
+    dir: &Path,
+    command: &str,
+    subdirs: &[&str],
+    check: impl FnOnce() -> Result<(), AppError>,
+) -> Result<DirLock, AppError> {
+    let lock = lock(dir, Mode::Exclusive, command)?;
+    check()?;
+    let mut dirs = vec![dir.to_path_buf()];
+    dirs.extend(subdirs.iter().map(|sub| dir.join(sub)));
+    remove_stale_temporaries(&dirs);
+    // Nothing is replaced while an old manifest could still vouch for it.
+    invalidate_manifest(dir)?;
+    super::run::install_cleanup();
+    Ok(lock)
+}
+
 /// Removes `manifest.json` and makes the removal durable, before any other file is replaced.
 pub fn invalidate_manifest(dir: &Path) -> Result<(), AppError> {
     let path = dir.join(MANIFEST);

@@ -60,13 +60,10 @@ pub fn run(args: &RunArgs) -> Result<RunOutcome, AppError> {
     let total = u64::from(scenario.replications()) * u64::from(scenario.ticks());
     let progress = Bar(bar(total, "weeks", args.quiet));
     // One writer: the lock is held until this function returns (the process may end anyway).
-    let _lock = outdir::lock(&out_dir, outdir::Mode::Exclusive, "run")?;
-    outdir::check_kind(&out_dir, outdir::Kind::Run)?;
-    outdir::check_same_scenario(&out_dir, &identity, args.force)?;
-    outdir::remove_stale_temporaries(&[out_dir.clone(), out_dir.join("charts")]);
-    // Nothing is replaced while an old manifest could still vouch for it.
-    outdir::invalidate_manifest(&out_dir)?;
-    install_cleanup();
+    let _lock = outdir::claim(&out_dir, "run", &["charts"], || {
+        outdir::check_kind(&out_dir, outdir::Kind::Run)?;
+        outdir::check_same_scenario(&out_dir, &identity, args.force)
+    })?;
     // customers.csv is streamed as replications finish rather than kept in memory.
     let customers_path = out_dir.join("customers.csv");
     let names = scenario.firm_names();

@@ -81,11 +81,7 @@ pub fn survey(args: &SurveyArgs) -> Result<RunOutcome, AppError> {
     drop(customers);
 
     // One writer, and no old manifest vouching for files being replaced.
-    let _lock = super::outdir::lock(&out_dir, super::outdir::Mode::Exclusive, "survey")?;
-    // Under the lock: temporaries of killed writers go, and a signal removes this one's own.
-    super::outdir::remove_stale_temporaries(std::slice::from_ref(&out_dir));
-    super::outdir::invalidate_manifest(&out_dir)?;
-    super::run::install_cleanup();
+    let _lock = super::outdir::claim(&out_dir, "survey", &[], || Ok(()))?;
     let names = scenario.firm_names();
     let mut written = Vec::new();
     let path = out_dir.join("survey.csv");
@@ -327,6 +323,8 @@ fn panel(
     };
     debug_assert_eq!(visited, seed);
 
+    // One writer, and no old manifest vouching for files being replaced (as for one wave).
+    let _lock = super::outdir::claim(&out_dir, "survey", &[], || Ok(()))?;
     let mut written = write_panel_files(&out_dir, &panel, &scenario.firm_names(), waves.len())?;
 
     let relative: Vec<String> = written

@@ -72,11 +72,7 @@ fn write_outputs(
     clock: Instant,
 ) -> Result<Vec<PathBuf>, AppError> {
     // One writer, and no old manifest vouching for files being replaced.
-    let _lock = super::outdir::lock(out_dir, super::outdir::Mode::Exclusive, "validate")?;
-    // Under the lock: temporaries of killed writers go, and a signal removes this one's own.
-    super::outdir::remove_stale_temporaries(&[out_dir.to_path_buf(), out_dir.join("charts")]);
-    super::outdir::invalidate_manifest(out_dir)?;
-    super::run::install_cleanup();
+    let _lock = super::outdir::claim(out_dir, "validate", &["charts"], || Ok(()))?;
     let mut files = Vec::new();
     let path = out_dir.join("validation.md");
     validation::write_markdown(&path, report, settings).map_err(AppError::write(&path))?;

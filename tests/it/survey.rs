@@ -256,8 +256,6 @@ fn default_output_directory_is_under_the_scenario_name() {
     let mut names: Vec<String> = std::fs::read_dir(&out)
         .unwrap()
         .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
-        // The directory's lock file (one writer per directory) is not an output.
-        .filter(|name| name != ".cocreate.lock")
         .collect();
     names.sort();
     // The outputs, report.html (issue 14) and the writer's lock file (issue 12): nothing else,
