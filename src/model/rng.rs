@@ -32,6 +32,8 @@ pub enum Purpose {
     SurveySample = 16,
     /// Survey: the measurement error of a respondent's answers.
     SurveyError = 17,
+    /// Validation: bootstrap resamples of replications (pattern 8).
+    Bootstrap = 18,
 }
 
 /// SplitMix64 finaliser: a bijective 64-bit mix with good avalanche.
