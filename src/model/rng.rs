@@ -38,6 +38,8 @@ pub enum Purpose {
     SurveyPerson = 19,
     /// Survey: one interview's careless responding, common-method factor and item nonresponse.
     SurveyOccasion = 20,
+    /// Validation: bootstrap resamples of replications (pattern 8).
+    Bootstrap = 21,
 }
 
 /// SplitMix64 finaliser: a bijective 64-bit mix with good avalanche.

@@ -9,13 +9,17 @@
 //!   first failure, one line with a 95% band per arm, failures marked.
 //! - `hysteresis` (when the report has one): the state against the policy value, the ramp
 //!   down solid and the ramp back up dashed, each with a 95% band.
+//! - `path_model` (when the report has pattern 8): a forest plot of the 13 paths and indirect
+//!   effects of Huang & Suo (2021) on the agents' latent states with bootstrap 95% intervals.
 
 use std::path::{Path, PathBuf};
 
 use super::bars::{Bar, BarFigure, BarPanel, write_bars};
 use super::charts::{Chart, ChartError, Dash, Line, Marker, Panel, write_chart};
 use crate::experiment::stats::Estimate;
-use crate::validation::{Direction, FactorEffect, HysteresisLoop, RecoveryComparison, Report};
+use crate::validation::{
+    Direction, FactorEffect, HysteresisLoop, PatternResult, RecoveryComparison, Report, structure,
+};
 
 /// Palette index of co-creation factors (blue).
 const CO_CREATION_COLOUR: usize = 0;
@@ -26,6 +30,57 @@ const CO_DESTRUCTION_COLOUR: usize = 1;
 pub const FOREST_STEM: &str = "factor_effects";
 pub const RECOVERY_STEM: &str = "recovery_paradox";
 pub const HYSTERESIS_STEM: &str = "hysteresis";
+pub const PATHS_STEM: &str = "path_model";
+
+/// Palette index of the paths and indirect effects the paper finds positive (blue).
+const POSITIVE_COLOUR: usize = 0;
+/// Palette index of the paths the paper finds not significant.
+const NULL_COLOUR: usize = 2;
+
+/// The forest plot of pattern 8 (Huang & Suo 2021 on the agents' latent states): one bar per
+/// path and indirect effect with its bootstrap 95% interval; `None` without pattern-8 rows.
+pub fn paths(patterns: &[PatternResult]) -> Option<BarFigure> {
+    let rows: Vec<&PatternResult> = patterns.iter().filter(|p| p.number == 8).collect();
+    let first = rows.first()?;
+    let replications = first.estimate.map_or(0, |e| e.n);
+    let bars = rows
+        .iter()
+        .map(|p| {
+            let label = p
+                .name
+                .strip_prefix(structure::NAME_PREFIX)
+                .unwrap_or(&p.name);
+            let null = p.expected.starts_with("n.s.");
+            let mark = if p.pass { "" } else { " ✗" };
+            let e = p.estimate.unwrap_or(Estimate::of([]));
+            Bar {
+                label: format!("{label} ({}){mark}", if null { "n.s." } else { "+" }),
+                mean: e.mean,
+                lo: e.lo,
+                hi: e.hi,
+                colour: if null { NULL_COLOUR } else { POSITIVE_COLOUR },
+            }
+        })
+        .collect();
+    Some(BarFigure {
+        file_stem: PATHS_STEM.to_owned(),
+        title: format!(
+            "Huang & Suo (2021) paths on the agents' latent states (baseline, {replications} replications)"
+        ),
+        panels: vec![BarPanel {
+            title: format!(
+                "blue (+): positive in the paper; n.s.: not significant there (within ±{:.2} to pass)",
+                structure::NULL_BAND
+            ),
+            value_label: format!(
+                "standardised least-squares estimate (95% bootstrap interval, B = {})",
+                structure::BOOTSTRAP
+            ),
+            bars,
+        }],
+        horizontal: true,
+    })
+}
 
 /// The forest plot of the factor effects.
 pub fn forest(factors: &[FactorEffect]) -> BarFigure {
@@ -207,6 +262,9 @@ fn arrowheads(path: &Line, all: &[&Line]) -> Line {
 /// Writes every chart the report has into `dir`; returns the files written (PNG and SVG each).
 pub fn write_all(dir: &Path, report: &Report) -> Result<Vec<PathBuf>, ChartError> {
     let mut files = write_bars(dir, &forest(&report.factors))?;
+    if let Some(figure) = paths(&report.patterns) {
+        files.extend(write_bars(dir, &figure)?);
+    }
     if let Some(comparison) = &report.recovery {
         files.extend(write_chart(dir, &recovery(comparison))?);
     }
@@ -278,6 +336,22 @@ mod tests {
             (bars[1].mean, bars[1].lo, bars[1].hi),
             (-5000.0, -5400.0, -4600.0)
         );
+    }
+
+    #[test]
+    fn path_model_has_a_bar_per_pattern_8_criterion() {
+        assert!(paths(&synthetic().patterns).is_none());
+        let e = estimate(0.3, 0.1);
+        let mut rows = crate::validation::structure::judge(&[e; 13], 100);
+        rows[8].pass = false;
+        let figure = paths(&rows).unwrap();
+        let bars = &figure.panels[0].bars;
+        assert_eq!(bars.len(), 13);
+        assert_eq!(bars[0].label, "path PE → FV (+)");
+        assert_eq!(bars[0].colour, POSITIVE_COLOUR);
+        assert_eq!(bars[8].label, "path FV → PVC (n.s.) ✗");
+        assert_eq!(bars[8].colour, NULL_COLOUR);
+        assert_eq!(bars[12].label, "indirect effect PE → SV → PVC (+)");
     }
 
     #[test]

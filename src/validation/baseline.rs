@@ -1,4 +1,4 @@
-//! Patterns 3, 4 and 6, all measured on the full-size baseline (`scenarios/baseline.toml`):
+//! Patterns 3, 4, 6 and 8, all measured on the full-size baseline (`scenarios/baseline.toml`):
 //!
 //! - 3: positive to negative word of mouth between 2:1 and 4:1 (East, Hammond & Wright 2007:
 //!   about 3:1). `wom_ratio` of `summary.csv`; the 95% interval must lie within [2, 4].
@@ -9,7 +9,10 @@
 //!   tenure.
 //! - 6: monthly churn between 1% and 3%, as in subscription services (`monthly_churn`; the
 //!   interval within [0.01, 0.03]).
+//! - 8: the structure of Huang & Suo (2021) on the final customers' latent states
+//!   ([`super::structure`]).
 
+use super::structure::{self, Moments};
 use super::{
     BASELINE, Batch, PatternResult, Settings, ValidationError, format_estimate, format_percent,
     outcome,
@@ -48,7 +51,7 @@ pub fn rarely_share(customers: &FinalCustomers) -> f64 {
     rare as f64 / customers.len() as f64
 }
 
-/// Runs the baseline once and checks patterns 3, 4 (two criteria) and 6.
+/// Runs the baseline once and checks patterns 3, 4 (two criteria), 6 and 8 (13 criteria).
 pub fn run(
     settings: &Settings,
     progress: &dyn Progress,
@@ -57,9 +60,19 @@ pub fn run(
     for batch in batches(settings) {
         let scenario = batch.load()?;
         // Final customers are reduced as each replication finishes, not kept.
+        // The incentive in effect at the last tick (as the survey takes it).
+        let incentives: Vec<f32> = scenario
+            .schedule()
+            .at(scenario.ticks())
+            .firms
+            .iter()
+            .map(|firm| firm.policy.incentive as f32)
+            .collect();
         let mut rarely = Vec::new();
+        let mut moments = Vec::new();
         let replications = experiment::run_streaming(&scenario, progress, |_, customers| {
             rarely.push(rarely_share(customers));
+            moments.push(Moments::of_customers(customers.records(), &incentives));
             Ok::<_, std::convert::Infallible>(())
         })
         .unwrap_or_else(|never| match never {});
@@ -79,6 +92,8 @@ pub fn run(
             0,
             "monthly_churn",
         )?)));
+        let estimates = structure::estimate(&moments, structure::BOOTSTRAP, scenario.seed());
+        results.extend(structure::judge(&estimates, structure::BOOTSTRAP));
     }
     Ok(results)
 }

@@ -21,6 +21,7 @@ pub mod factors;
 pub mod hysteresis;
 pub mod recovery;
 pub mod regimes;
+pub mod structure;
 
 use crate::experiment::stats::Estimate;
 use crate::experiment::{self, Keep, Progress, Replication};

@@ -61,7 +61,7 @@ fn quick_validation_passes_and_writes_its_outputs() {
         .map(|r| &r[number])
         .collect();
     numbers.dedup();
-    assert_eq!(numbers, ["1", "2", "3", "4", "5", "6", "7"]);
+    assert_eq!(numbers, ["1", "2", "3", "4", "5", "6", "7", "8"]);
     let factors = rows.iter().filter(|r| &r[kind] == "factor").count();
     assert_eq!(factors, 16);
     for row in &rows {
@@ -74,8 +74,9 @@ fn quick_validation_passes_and_writes_its_outputs() {
     assert_eq!(manifest["mode"], "quick");
     assert_eq!(manifest["passed"], true);
     assert_eq!(manifest["completed"], true);
-    // Four CSV and markdown files, three charts as PNG and SVG, and report.html.
-    assert_eq!(manifest["files"].as_array().unwrap().len(), 11);
+    // Four CSV and markdown files, four charts as PNG and SVG (factor effects, recovery
+    // paradox, hysteresis, path model), and report.html.
+    assert_eq!(manifest["files"].as_array().unwrap().len(), 13);
 
     // The data behind the recovery chart: the paradox after one failure, none after two.
     let table = |file: &str| -> Vec<Vec<String>> {
