@@ -18,6 +18,7 @@ use crate::experiment::compare::{
 };
 use crate::output::charts::{Chart, Dash, Line, Panel, write_chart};
 use crate::output::csv::{number, write_table};
+use crate::output::report::format_value;
 
 /// Outcomes printed on the terminal (every outcome is in `compare.csv`).
 const MAIN_OUTCOMES: [&str; 6] = [
@@ -434,18 +435,6 @@ pub fn pairing_note(pairing: Pairing, replications: usize) -> String {
     }
 }
 
-fn short(value: f64) -> String {
-    if !value.is_finite() {
-        "-".to_owned()
-    } else if value.abs() >= 1000.0 {
-        format!("{value:.0}")
-    } else if value.abs() >= 10.0 {
-        format!("{value:.1}")
-    } else {
-        format!("{value:.3}")
-    }
-}
-
 fn table(
     a: &RunDir,
     b: &RunDir,
@@ -497,11 +486,11 @@ fn table(
             out,
             "  {:<20}{:>11}{:>11}{:>11}  [{}, {}]{mark}",
             c.outcome,
-            short(c.a.mean),
-            short(c.b.mean),
-            short(c.difference.mean),
-            short(c.difference.lo),
-            short(c.difference.hi)
+            format_value(c.a.mean),
+            format_value(c.b.mean),
+            format_value(c.difference.mean),
+            format_value(c.difference.lo),
+            format_value(c.difference.hi)
         );
     }
     out.push_str("(* the interval excludes 0)\n");

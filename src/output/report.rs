@@ -17,7 +17,9 @@ const ROWS: [(&str, &str, f64); 6] = [
     ("WOM positive:negative", "wom_ratio", 1.0),
 ];
 
-fn format_value(value: f64) -> String {
+/// A number for a terminal table: whole above 1,000, one decimal above 10, else three; `-` if
+/// not finite.
+pub fn format_value(value: f64) -> String {
     if !value.is_finite() {
         "-".to_owned()
     } else if value.abs() >= 1000.0 {
