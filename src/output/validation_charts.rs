@@ -69,7 +69,7 @@ pub fn paths(patterns: &[PatternResult]) -> Option<BarFigure> {
         ),
         panels: vec![BarPanel {
             title: format!(
-                "blue (+): positive in the paper; n.s.: not significant there (within ±{:.2} to pass)",
+                "blue (+): positive in the paper; green (n.s.): not significant there, passes within ±{:.2}",
                 structure::NULL_BAND
             ),
             value_label: format!(
