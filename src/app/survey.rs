@@ -271,10 +271,7 @@ impl Finished<'_> {
             map.insert("item_loadings".into(), json!(self.questionnaire.loading));
             map.insert("item_offsets".into(), json!(self.questionnaire.offset));
             map.insert("item_sd".into(), json!(constructs::ITEM_SD));
-            map.insert(
-                "respondent_behaviour".into(),
-                settings_json(self.settings),
-            );
+            map.insert("respondent_behaviour".into(), settings_json(self.settings));
         }
         let record = manifest::RunRecord {
             command: "survey",
