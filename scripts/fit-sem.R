@@ -192,7 +192,7 @@ for (key in colnames(oks)) {
 
 if (extended && fits[[1]]$converged) {
   lines <- sub("^#\\+ ", "", readLines(file.path(dirs[1], "model.lav")))
-  data <- read.csv(file.path(dirs[1], "survey.csv"))
+  data <- read_survey(dirs[1])
   fit <- sem(paste0(paste(lines, collapse = "\n"), "\n"), data = data,
              missing = if (anyNA(data)) "two.stage" else "listwise")
   cat(sprintf("\n== extended model (Fuller et al. 2009 block), %s ==\n", basename(dirs[1])))
