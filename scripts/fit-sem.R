@@ -12,8 +12,17 @@
 # Prints one table row per directory (standardized estimates, p-values, fit) and exits with
 # status 1 if a finding fails.
 #
-# Usage: Rscript scripts/fit-sem.R [--label NAME] [--min-pass K] [--extended] DIR [DIR ...]
+# Usage: Rscript scripts/fit-sem.R [--label NAME] [--min-pass K] [--acceptable-fit] [--screen]
+#                                  [--marker] [--extended] DIR [DIR ...]
 #   --acceptable-fit  judge fit by CFI >= .90, RMSEA <= .08 instead of .95 and .06
+#   --screen    drop careless respondents before fitting: long-string >= 15 or Mahalanobis
+#               D^2 p < .001 over all items (scripts/screen.R; Meade & Craig 2012), from the
+#               answers alone
+#   --marker    correct for common-method variance by Lindell & Whitney's (2001) correlational
+#               marker technique: every item correlation r becomes (r - r_s) / (1 - r_s), r_s the
+#               smallest correlation among all the questionnaire's items (their proxy for a marker
+#               variable), and the model is fitted to that matrix. (An unmeasured latent method
+#               factor, ULMC, is not identified here: docs/ODD.md, "Findings under typical".)
 #   --extended  also fits the optional block of model.lav (lines starting "#+ "): empowerment,
 #               self-efficacy, satisfaction and loyalty (reported, not checked), first DIR only.
 suppressPackageStartupMessages(library(lavaan))
@@ -23,6 +32,8 @@ label <- "survey"
 min_pass <- NA
 extended <- FALSE
 acceptable_fit <- FALSE
+screen <- FALSE
+marker <- FALSE
 dirs <- character(0)
 i <- 1
 while (i <= length(args)) {
@@ -35,13 +46,17 @@ while (i <= length(args)) {
     extended <- TRUE
   } else if (a == "--acceptable-fit") {
     acceptable_fit <- TRUE
+  } else if (a == "--screen") {
+    screen <- TRUE
+  } else if (a == "--marker") {
+    marker <- TRUE
   } else {
     dirs <- c(dirs, a)
   }
   i <- i + 1
 }
 if (length(dirs) < 1) {
-  cat("usage: Rscript scripts/fit-sem.R [--label NAME] [--min-pass K] [--acceptable-fit] [--extended] DIR [DIR ...]\n",
+  cat("usage: Rscript scripts/fit-sem.R [--label NAME] [--min-pass K] [--acceptable-fit] [--screen] [--marker] [--extended] DIR [DIR ...]\n",
       file = stderr())
   quit(status = 2)
 }
@@ -74,15 +89,44 @@ PE_EV_PVC := pe_ev*ev_pvc
 PE_SV_PVC := pe_sv*sv_pvc
 "
 
-fit_dir <- function(dir) {
+if (screen) {
+  here <- dirname(sub("^--file=", "", grep("^--file=", commandArgs(), value = TRUE)[1]))
+  source(file.path(here, "screen.R"))
+}
+
+# survey.csv with the careless respondents dropped under --screen.
+read_survey <- function(dir) {
   data <- read.csv(file.path(dir, "survey.csv"))
+  if (!screen) return(data)
+  items <- read.csv(file.path(dir, "codebook.csv"))$item
+  flags <- careless_screens(data[, items])
+  drop <- flags$long_string | flags$mahalanobis
+  cat(sprintf("%s: screened out %d of %d respondents (long-string %d, Mahalanobis %d)\n",
+              basename(dir), sum(drop), nrow(data), sum(flags$long_string),
+              sum(flags$mahalanobis)))
+  data[!drop, ]
+}
+
+fit_dir <- function(dir) {
+  data <- read_survey(dir)
   lines <- readLines(file.path(dir, "model.lav"))
   measurement <- grep("=~", lines[!grepl("^\\s*#", lines)], value = TRUE)
   # Skipped items (empty cells, under the `typical` respondent behaviour): two-stage ML
   # (Savalei & Bentler 2009; EM moments, then ML) keeps every respondent; complete data are
   # fitted by plain ML.
-  fit <- sem(paste0(paste(measurement, collapse = "\n"), structural), data = data,
-             missing = if (anyNA(data)) "two.stage" else "listwise")
+  model <- paste0(paste(measurement, collapse = "\n"), structural)
+  if (marker) {
+    # Pairwise-complete correlations (skipped items), corrected; ML on the corrected matrix.
+    items <- read.csv(file.path(dir, "codebook.csv"))$item
+    r <- cor(data[, items], use = "pairwise.complete.obs")
+    rs <- min(r[upper.tri(r)])
+    used <- trimws(unlist(strsplit(sub(".*=~", "", measurement), "\\+")))
+    corrected <- (r[used, used] - rs) / (1 - rs)
+    diag(corrected) <- 1
+    fit <- sem(model, sample.cov = corrected, sample.nobs = nrow(data))
+  } else {
+    fit <- sem(model, data = data, missing = if (anyNA(data)) "two.stage" else "listwise")
+  }
   out <- list(dir = dir, n = nrow(data), converged = lavInspect(fit, "converged"))
   if (!out$converged) return(out)
   m <- fitMeasures(fit, c("chisq", "df", "cfi", "rmsea", "srmr"))
@@ -148,7 +192,7 @@ for (key in colnames(oks)) {
 
 if (extended && fits[[1]]$converged) {
   lines <- sub("^#\\+ ", "", readLines(file.path(dirs[1], "model.lav")))
-  data <- read.csv(file.path(dirs[1], "survey.csv"))
+  data <- read_survey(dirs[1])
   fit <- sem(paste0(paste(lines, collapse = "\n"), "\n"), data = data,
              missing = if (anyNA(data)) "two.stage" else "listwise")
   cat(sprintf("\n== extended model (Fuller et al. 2009 block), %s ==\n", basename(dirs[1])))

@@ -1,9 +1,10 @@
 #!/usr/bin/env Rscript
-# Evaluates two careless-responding screens against the ground truth of `cocreate survey`
-# (latent.csv: careless, careless_kind): long-string analysis (the longest run of identical
-# consecutive answers, skipped items passed over; Johnson 2005; Meade & Craig 2012) and
-# Mahalanobis distance (D^2 of a respondent's answered items from the sample's means, p < .001
-# against chi-square with as many df as items answered). Prints, per screen, how many
+# Evaluates two careless-responding screens (scripts/screen.R, the ones fit-sem.R --screen
+# applies) against the ground truth of `cocreate survey` (latent.csv: careless, careless_kind):
+# long-string analysis (the longest run of identical consecutive answers, skipped items passed
+# over; Johnson 2005; Meade & Craig 2012) and Mahalanobis distance (D^2 of a respondent's
+# answered items from the sample's means, p < .001 against chi-square with as many df as items
+# answered). Prints, per screen, how many
 # respondents it flags, and how many of each kind of careless respondent it finds.
 #
 # Usage: Rscript scripts/screen-careless.R SURVEY_DIR [LONG_STRING_CUTOFF]
@@ -23,25 +24,12 @@ if (!"careless_kind" %in% names(truth)) {
   cat("latent.csv has no ground truth: survey with the `typical` preset (the default)\n")
   quit(status = 2)
 }
-items <- as.matrix(answers[, 4:ncol(answers)])
 
-longest_run <- function(x) {
-  x <- x[!is.na(x)]
-  if (length(x) == 0) return(0)
-  max(rle(x)$lengths)
-}
-long_string <- apply(items, 1, longest_run)
+here <- dirname(sub("^--file=", "", grep("^--file=", commandArgs(), value = TRUE)[1]))
+source(file.path(here, "screen.R"))
+flags <- careless_screens(answers[, read.csv(file.path(dir, "codebook.csv"))$item], cutoff)
 
-centre <- colMeans(items, na.rm = TRUE)
-covariance <- cov(items, use = "pairwise.complete.obs")
-mahalanobis_p <- sapply(seq_len(nrow(items)), function(i) {
-  seen <- !is.na(items[i, ])
-  d <- items[i, seen] - centre[seen]
-  d2 <- as.numeric(t(d) %*% solve(covariance[seen, seen], d))
-  pchisq(d2, df = sum(seen), lower.tail = FALSE)
-})
-
-screens <- list(long_string >= cutoff, mahalanobis_p < 0.001)
+screens <- list(flags$long_string, flags$mahalanobis)
 names(screens) <- c(sprintf("long-string >= %g", cutoff), "Mahalanobis D^2, p < .001")
 kinds <- c("straight_lining", "random", "patterned", "none")
 cat(sprintf("%d respondents: %s\n", nrow(truth),

@@ -90,48 +90,29 @@ pub fn survey(args: &SurveyArgs) -> Result<RunOutcome, AppError> {
     let path = out_dir.join("latent.csv");
     files::write_latent(&path, &result, &names).map_err(AppError::write(&path))?;
     written.push(path);
-    let path = out_dir.join("codebook.csv");
-    files::write_codebook(&path, &result.questionnaire).map_err(AppError::write(&path))?;
-    written.push(path);
-    let path = out_dir.join("model.lav");
-    files::write_model(&path).map_err(AppError::write(&path))?;
-    written.push(path);
+    write_questionnaire(&out_dir, &result.questionnaire, &mut written)?;
 
-    let relative: Vec<String> = written
-        .iter()
-        .map(|f| f.strip_prefix(&out_dir).unwrap_or(f).display().to_string())
-        .collect();
     let alphas = result.alphas();
-    let record = manifest::RunRecord {
-        command: "survey",
+    let details = json!({
+        "tick": tick,
+        "active_customers": result.population,
+        "cronbach_alpha": Construct::ALL
+            .iter()
+            .zip(alphas)
+            .map(|(c, a)| (c.code().to_owned(), json!(a)))
+            .collect::<serde_json::Map<_, _>>(),
+    });
+    let finished = Finished {
         scenario,
-        source: &source.name,
-        replication_seeds: &[seed],
+        source: &source,
+        seed,
         started,
-        wall_seconds: clock.elapsed().as_secs_f64(),
-        files: &relative,
-        extra: json!({
-            "survey": {
-                "replication": REPLICATION,
-                "tick": tick,
-                "respondents": respondents,
-                "active_customers": result.population,
-                "item_loadings": result.questionnaire.loading,
-                "item_offsets": result.questionnaire.offset,
-                "item_sd": constructs::ITEM_SD,
-                "respondent_behaviour": settings_json(&result.settings),
-                "cronbach_alpha": Construct::ALL
-                    .iter()
-                    .zip(alphas)
-                    .map(|(c, a)| (c.code().to_owned(), json!(a)))
-                    .collect::<serde_json::Map<_, _>>(),
-            }
-        }),
+        clock,
+        respondents,
+        questionnaire: &result.questionnaire,
+        settings: &result.settings,
     };
-    written.extend(super::write_report_and_manifest(
-        &out_dir,
-        manifest::manifest(&record),
-    )?);
+    written.extend(finished.write(&out_dir, &written, details)?);
     Ok(RunOutcome {
         report: report(&result, tick),
         out_dir,
@@ -241,6 +222,71 @@ fn settings_json(s: &Settings) -> serde_json::Value {
     })
 }
 
+/// Writes the files every survey has, one wave or a panel: the codebook and the lavaan model of
+/// Huang & Suo (2021). Appends their paths to `written`.
+fn write_questionnaire(
+    out_dir: &Path,
+    questionnaire: &survey::Questionnaire,
+    written: &mut Vec<PathBuf>,
+) -> Result<(), AppError> {
+    let path = out_dir.join("codebook.csv");
+    files::write_codebook(&path, questionnaire).map_err(AppError::write(&path))?;
+    written.push(path);
+    let path = out_dir.join("model.lav");
+    files::write_model(&path).map_err(AppError::write(&path))?;
+    written.push(path);
+    Ok(())
+}
+
+/// What the manifest of a finished survey, one wave or a panel, records besides the files and
+/// the kind's own details.
+struct Finished<'a> {
+    scenario: &'a Scenario,
+    source: &'a Source,
+    seed: u64,
+    started: SystemTime,
+    clock: Instant,
+    respondents: usize,
+    questionnaire: &'a survey::Questionnaire,
+    settings: &'a Settings,
+}
+
+impl Finished<'_> {
+    /// Writes the report and, last, the manifest for the files `written` in `out_dir`; its
+    /// `survey` object is `details` (one wave's or a panel's) with the keys both kinds share.
+    /// Returns the report's and the manifest's paths.
+    fn write(
+        &self,
+        out_dir: &Path,
+        written: &[PathBuf],
+        mut details: serde_json::Value,
+    ) -> Result<Vec<PathBuf>, AppError> {
+        let relative: Vec<String> = written
+            .iter()
+            .map(|f| f.strip_prefix(out_dir).unwrap_or(f).display().to_string())
+            .collect();
+        if let Some(map) = details.as_object_mut() {
+            map.insert("replication".into(), json!(REPLICATION));
+            map.insert("respondents".into(), json!(self.respondents));
+            map.insert("item_loadings".into(), json!(self.questionnaire.loading));
+            map.insert("item_offsets".into(), json!(self.questionnaire.offset));
+            map.insert("item_sd".into(), json!(constructs::ITEM_SD));
+            map.insert("respondent_behaviour".into(), settings_json(self.settings));
+        }
+        let record = manifest::RunRecord {
+            command: "survey",
+            scenario: self.scenario,
+            source: &self.source.name,
+            replication_seeds: &[self.seed],
+            started: self.started,
+            wall_seconds: self.clock.elapsed().as_secs_f64(),
+            files: &relative,
+            extra: json!({ "survey": details }),
+        };
+        super::write_report_and_manifest(out_dir, manifest::manifest(&record))
+    }
+}
+
 /// Writes a panel survey's files into `out_dir` (created if missing): responses, latent scores,
 /// attrition, the codebook and both lavaan models. Returns their paths.
 fn write_panel_files(
@@ -260,12 +306,7 @@ fn write_panel_files(
     let path = out_dir.join("attrition.csv");
     files::write_attrition(&path, panel).map_err(AppError::write(&path))?;
     written.push(path);
-    let path = out_dir.join("codebook.csv");
-    files::write_codebook(&path, &panel.questionnaire).map_err(AppError::write(&path))?;
-    written.push(path);
-    let path = out_dir.join("model.lav");
-    files::write_model(&path).map_err(AppError::write(&path))?;
-    written.push(path);
+    write_questionnaire(out_dir, &panel.questionnaire, &mut written)?;
     let path = out_dir.join("panel.lav");
     files::write_panel_model(&path, waves).map_err(AppError::write(&path))?;
     written.push(path);
@@ -326,38 +367,23 @@ fn panel(
     // One writer, and no old manifest vouching for files being replaced (as for one wave).
     let _lock = super::outdir::claim(&out_dir, "survey", &[], || Ok(()))?;
     let mut written = write_panel_files(&out_dir, &panel, &scenario.firm_names(), waves.len())?;
-
-    let relative: Vec<String> = written
-        .iter()
-        .map(|f| f.strip_prefix(&out_dir).unwrap_or(f).display().to_string())
-        .collect();
-    let record = manifest::RunRecord {
-        command: "survey",
+    let details = json!({
+        "waves": waves,
+        "interviewed": panel.waves.iter().map(|w| w.respondents.len()).collect::<Vec<_>>(),
+        "lost": panel.waves.iter().map(|w| w.lost.len()).collect::<Vec<_>>(),
+        "active_customers": panel.waves.iter().map(|w| w.population).collect::<Vec<_>>(),
+    });
+    let finished = Finished {
         scenario,
-        source: &source.name,
-        replication_seeds: &[seed],
+        source,
+        seed,
         started,
-        wall_seconds: clock.elapsed().as_secs_f64(),
-        files: &relative,
-        extra: json!({
-            "survey": {
-                "replication": REPLICATION,
-                "waves": waves,
-                "respondents": respondents,
-                "interviewed": panel.waves.iter().map(|w| w.respondents.len()).collect::<Vec<_>>(),
-                "lost": panel.waves.iter().map(|w| w.lost.len()).collect::<Vec<_>>(),
-                "active_customers": panel.waves.iter().map(|w| w.population).collect::<Vec<_>>(),
-                "item_loadings": panel.questionnaire.loading,
-                "item_offsets": panel.questionnaire.offset,
-                "item_sd": constructs::ITEM_SD,
-                "respondent_behaviour": settings_json(&panel.settings),
-            }
-        }),
+        clock,
+        respondents,
+        questionnaire: &panel.questionnaire,
+        settings: &panel.settings,
     };
-    written.extend(super::write_report_and_manifest(
-        &out_dir,
-        manifest::manifest(&record),
-    )?);
+    written.extend(finished.write(&out_dir, &written, details)?);
     let mut report = format!(
         "panel of {respondents} respondents, waves at weeks {waves:?}\n\n{:<6} {:>6} {:>12} {:>6}\n",
         "wave", "week", "interviewed", "lost"

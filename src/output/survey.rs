@@ -89,17 +89,65 @@ fn latent_cells(r: &Respondent, truth: bool, items: &[String]) -> Vec<String> {
     row
 }
 
-/// `survey.csv`: one row per respondent, the 30 items as integers 1..=7 (empty if skipped).
-pub fn write_responses(path: &Path, survey: &Survey, firm_names: &[String]) -> io::Result<()> {
+/// A table's respondents, each with the cells written before its id columns (a panel's wave
+/// and week; none for one wave).
+type Rows<'a> = Box<dyn Iterator<Item = (Vec<String>, &'a Respondent)> + 'a>;
+
+/// One wave's respondents, with no leading cells.
+fn survey_rows(survey: &Survey) -> Rows<'_> {
+    Box::new(survey.respondents.iter().map(|r| (Vec::new(), r)))
+}
+
+/// A panel's interviews, wave by wave, each led by its wave number (from 1) and week.
+fn panel_rows(panel: &Panel) -> Rows<'_> {
+    Box::new(panel.waves.iter().enumerate().flat_map(|(w, wave)| {
+        wave.respondents
+            .iter()
+            .map(move |r| (vec![(w + 1).to_string(), wave.week.to_string()], r))
+    }))
+}
+
+/// The answers table: `lead` columns, the id columns and the 30 items.
+fn write_answers(path: &Path, lead: &[&str], rows: Rows, firm_names: &[String]) -> io::Result<()> {
     let items = constructs::item_names();
-    let mut header: Vec<&str> = ID_COLUMNS.to_vec();
+    let mut header: Vec<&str> = lead.to_vec();
+    header.extend(ID_COLUMNS);
     header.extend(items.iter().map(String::as_str));
-    let rows = survey.respondents.iter().map(|r| {
-        let mut row = id_cells(r.id, r.slot, r.firm, firm_names);
+    let rows = rows.map(|(mut row, r)| {
+        row.extend(id_cells(r.id, r.slot, r.firm, firm_names));
         row.extend(answer_cells(r));
         row
     });
     write_table(path, &header, rows)
+}
+
+/// The latent-score table: `lead` columns, the id columns, every construct's score and, if
+/// `truth`, [`TRUTH_COLUMNS`].
+fn write_scores(
+    path: &Path,
+    lead: &[&str],
+    rows: Rows,
+    truth: bool,
+    firm_names: &[String],
+) -> io::Result<()> {
+    let items = constructs::item_names();
+    let mut header: Vec<&str> = lead.to_vec();
+    header.extend(ID_COLUMNS);
+    header.extend(Construct::ALL.iter().map(|c| c.code()));
+    if truth {
+        header.extend(TRUTH_COLUMNS);
+    }
+    let rows = rows.map(|(mut row, r)| {
+        row.extend(id_cells(r.id, r.slot, r.firm, firm_names));
+        row.extend(latent_cells(r, truth, &items));
+        row
+    });
+    write_table(path, &header, rows)
+}
+
+/// `survey.csv`: one row per respondent, the 30 items as integers 1..=7 (empty if skipped).
+pub fn write_responses(path: &Path, survey: &Survey, firm_names: &[String]) -> io::Result<()> {
+    write_answers(path, &[], survey_rows(survey), firm_names)
 }
 
 /// `latent.csv`: one row per respondent, the true latent score in [0, 1] of every construct,
@@ -107,57 +155,18 @@ pub fn write_responses(path: &Path, survey: &Survey, firm_names: &[String]) -> i
 /// the behaviour did ([`TRUTH_COLUMNS`]).
 pub fn write_latent(path: &Path, survey: &Survey, firm_names: &[String]) -> io::Result<()> {
     let truth = !survey.settings.is_clean();
-    let items = constructs::item_names();
-    let mut header: Vec<&str> = ID_COLUMNS.to_vec();
-    header.extend(Construct::ALL.iter().map(|c| c.code()));
-    if truth {
-        header.extend(TRUTH_COLUMNS);
-    }
-    let rows = survey.respondents.iter().map(|r| {
-        let mut row = id_cells(r.id, r.slot, r.firm, firm_names);
-        row.extend(latent_cells(r, truth, &items));
-        row
-    });
-    write_table(path, &header, rows)
+    write_scores(path, &[], survey_rows(survey), truth, firm_names)
 }
 
 /// `panel.csv`: one row per (wave, interviewed member), long format.
 pub fn write_panel_responses(path: &Path, panel: &Panel, firm_names: &[String]) -> io::Result<()> {
-    let items = constructs::item_names();
-    let mut header: Vec<&str> = WAVE_COLUMNS.to_vec();
-    header.extend(ID_COLUMNS);
-    header.extend(items.iter().map(String::as_str));
-    let rows = panel.waves.iter().enumerate().flat_map(|(w, wave)| {
-        wave.respondents.iter().map(move |r| {
-            let mut row = vec![(w + 1).to_string(), wave.week.to_string()];
-            row.extend(id_cells(r.id, r.slot, r.firm, firm_names));
-            row.extend(answer_cells(r));
-            row
-        })
-    });
-    write_table(path, &header, rows)
+    write_answers(path, &WAVE_COLUMNS, panel_rows(panel), firm_names)
 }
 
 /// `panel_latent.csv`: the true latent scores (and behaviour) behind `panel.csv`, row by row.
 pub fn write_panel_latent(path: &Path, panel: &Panel, firm_names: &[String]) -> io::Result<()> {
     let truth = !panel.settings.is_clean();
-    let items = constructs::item_names();
-    let mut header: Vec<&str> = WAVE_COLUMNS.to_vec();
-    header.extend(ID_COLUMNS);
-    header.extend(Construct::ALL.iter().map(|c| c.code()));
-    if truth {
-        header.extend(TRUTH_COLUMNS);
-    }
-    let items = &items;
-    let rows = panel.waves.iter().enumerate().flat_map(|(w, wave)| {
-        wave.respondents.iter().map(move |r| {
-            let mut row = vec![(w + 1).to_string(), wave.week.to_string()];
-            row.extend(id_cells(r.id, r.slot, r.firm, firm_names));
-            row.extend(latent_cells(r, truth, items));
-            row
-        })
-    });
-    write_table(path, &header, rows)
+    write_scores(path, &WAVE_COLUMNS, panel_rows(panel), truth, firm_names)
 }
 
 /// Columns of `attrition.csv`.

@@ -92,7 +92,7 @@ impl Settings {
         acquiescence_sd: 0.30,
         extreme_sd: 0.25,
         midpoint_sd: 0.30,
-        method_share: 0.16,
+        method_share: 0.11,
         missing_mcar: 0.01,
         missing_mar: 0.04,
         missing_construct: Construct::ProductEngagement,
