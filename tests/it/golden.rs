@@ -12,7 +12,10 @@
 //! distinct behaviours (product engagement, peer interaction, participation) with their own
 //! drivers and a third `Decisions` draw, experience values learned from product engagement and
 //! peer talk, and a spin-up of `population.spinup` weeks before week 0 (docs/ODD.md, 7.4 and
-//! section 5). Floating-point results come from the
+//! section 5). Recorded again for staff turnover (`rules::morale::TURNOVER`, one more draw per
+//! employee and week), staff hired at the stationary tenure and training at initialisation, and
+//! the default spin-up raised from 104 to 312 weeks, so that week 0 is a firm in its steady state
+//! (issue 11; docs/ODD.md, section 5 and 7.22). Floating-point results come from the
 //! platform's libm (`powf`, `expf`, `ln`, `exp`), so the digests hold on x86-64 Linux with
 //! glibc, where CI runs.
 
