@@ -11,8 +11,10 @@ const REPLICATIONS: u64 = 10;
 /// Weeks observed: the first 8 weeks are compared with weeks 52-104.
 const WEEKS: u32 = 104;
 
-/// The series checked, by name, read from one observed week.
-const SERIES: [(&str, fn(&FirmTick) -> f64); 13] = [
+/// A series checked: its name and how to read it from one observed week.
+type Series = (&'static str, fn(&FirmTick) -> f64);
+
+const SERIES: [Series; 13] = [
     ("active_customers", |t| f64::from(t.active_customers)),
     ("satisfaction", |t| t.satisfaction),
     ("loyalty", |t| t.loyalty),
