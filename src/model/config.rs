@@ -62,7 +62,7 @@ impl Default for Population {
         Population {
             capacity: 10_000,
             initial: 8_000,
-            spinup: 104,
+            spinup: 312,
         }
     }
 }

@@ -94,6 +94,28 @@ pub mod morale {
     pub const BURNOUT_QUIT: f32 = 0.1;
     /// Weekly trait gain toward the ceiling at training level 1.
     pub const TRAINING_GAIN: f32 = 0.01;
+    /// Weekly chance that an employee leaves for reasons of its own (careers, moves), and is
+    /// replaced by a new hire: 0.0055 a week is 25% a year, the low end of the annual turnover
+    /// of service staff (25% to over 50% in US call centres; Holman, Batt & Holtgrewe 2007).
+    /// Without it, training would raise every trait toward 1 for ever and staff would have no
+    /// steady state (docs/ODD.md 7.22, section 5).
+    pub const TURNOVER: f32 = 0.0055;
+}
+
+/// An employee's tenure drawn from the steady state of weekly turnover `quit` (geometric:
+/// weeks survived), from a uniform `u` in [0, 1).
+#[inline]
+pub fn stationary_tenure(u: f32, quit: f32) -> u32 {
+    let weeks = (1.0 - f64::from(u)).ln() / (1.0 - f64::from(quit)).ln();
+    weeks.floor().min(f64::from(u32::MAX / 2)) as u32
+}
+
+/// A trained trait after `weeks` of training at weekly gain `gain`, from its value at hire:
+/// `toward(trait, 1, gain)` applied `weeks` times.
+#[inline]
+pub fn trained(trait_at_hire: f32, gain: f32, weeks: u32) -> f32 {
+    let left = (1.0 - f64::from(gain)).powf(f64::from(weeks));
+    (1.0 - (1.0 - f64::from(trait_at_hire)) * left) as f32
 }
 
 /// Firms (docs/ODD.md 7.23): quality gain per implemented idea per 1000 active customers, slow
@@ -685,6 +707,31 @@ mod tests {
         }
         assert!(performance(&plain, 0.5, 0.9, 0.5) > q0);
         assert!(performance(&plain, 0.5, 0.5, 0.9) > q0);
+    }
+
+    #[test]
+    fn staff_start_in_the_steady_state_of_turnover_and_training() {
+        // Tenure is geometric: P(k) = quit (1 - quit)^k, mean (1 - quit) / quit.
+        let quit = morale::TURNOVER;
+        let n = 100_000;
+        let mean = (0..n)
+            .map(|i| f64::from(stationary_tenure((i as f32 + 0.5) / n as f32, quit)))
+            .sum::<f64>()
+            / f64::from(n);
+        let expected = f64::from((1.0 - quit) / quit);
+        assert!(
+            (mean - expected).abs() < 0.01 * expected,
+            "{mean} vs {expected}"
+        );
+        assert_eq!(stationary_tenure(0.0, quit), 0);
+        // Training for k weeks is the weekly step applied k times.
+        let mut value = 0.6;
+        for _ in 0..150 {
+            value = toward(value, 1.0, 0.003);
+        }
+        assert!((trained(0.6, 0.003, 150) - value).abs() < 1e-4);
+        assert_eq!(trained(0.6, 0.003, 0), 0.6);
+        assert_eq!(trained(0.6, 0.0, 500), 0.6);
     }
 
     #[test]

@@ -177,8 +177,23 @@ impl Simulation {
         for (index, firm) in config.firms.iter().enumerate() {
             let count = config.staff_count(index);
             let start = employees.len() as u32;
+            // Staff start in the steady state of turnover and training (docs/ODD.md 5): each
+            // has served a tenure drawn from the turnover's stationary distribution and been
+            // trained for that long.
+            let gain = morale::TRAINING_GAIN * firm.policy.training as f32;
             for _ in 0..count {
-                employees.push(hiring[index].hire(index as u8, &mut stream));
+                let mut employee = hiring[index].hire(index as u8, &mut stream);
+                let weeks = rules::stationary_tenure(rng::unit(&mut stream), morale::TURNOVER);
+                employee.tenure = weeks;
+                for value in [
+                    &mut employee.helpfulness,
+                    &mut employee.empathy,
+                    &mut employee.politeness,
+                    &mut employee.responsiveness,
+                ] {
+                    *value = rules::trained(*value, gain, weeks);
+                }
+                employees.push(employee);
             }
             views.push(FirmView {
                 staff_start: start,
@@ -463,7 +478,10 @@ impl Simulation {
             ] {
                 *value = rules::toward(*value, 1.0, gain);
             }
-            if employee.morale < morale::BURNOUT && rng::unit(&mut stream) < morale::BURNOUT_QUIT {
+            let leaves = rng::unit(&mut stream) < morale::TURNOVER;
+            let burnt_out =
+                employee.morale < morale::BURNOUT && rng::unit(&mut stream) < morale::BURNOUT_QUIT;
+            if leaves || burnt_out {
                 *employee = self.hiring[employee.firm as usize].hire(employee.firm, &mut stream);
             }
         }

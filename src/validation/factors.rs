@@ -171,7 +171,7 @@ pub const FACTORS: [Factor; 16] = [
 /// The citation of the factor table.
 pub const SOURCE: &str = "Zhang, Lu, Torres & Chen (2018), J. Services Marketing 32(1)";
 
-/// Overrides shared by every run of the factor table. Quick: 3,000 slots, three years and 16
+/// Overrides shared by every run of the factor table. Quick: 3,000 slots, three years and 24
 /// replications; full: the baseline's size and length with 20 replications.
 pub fn base_overrides(settings: &Settings) -> Vec<String> {
     if settings.quick {
@@ -179,7 +179,7 @@ pub fn base_overrides(settings: &Settings) -> Vec<String> {
             "population.capacity=3000",
             "population.initial=2400",
             "ticks=156",
-            "replications=16",
+            "replications=24",
         ]
         .map(str::to_owned)
         .to_vec()

@@ -330,7 +330,7 @@ fn run_without_scenario_writes_every_output_into_output_baseline() {
         "active customers beyond capacity"
     );
     // Week 0 follows the spin-up (docs/ODD.md, section 5): the 1,200 initial customers have
-    // churned and been replaced for 104 weeks, so the count is near, not at, 1,200.
+    // churned and been replaced for 312 weeks, so the count is near, not at, 1,200.
     assert!(
         (900.0..=1500.0).contains(&active[0]) && active[0] != 1200.0,
         "week 0 is the population after the spin-up, got {}",

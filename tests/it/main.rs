@@ -19,6 +19,7 @@ mod respondents;
 mod robustness;
 mod sensitivity;
 mod slurm;
+mod steady;
 mod survey;
 mod sweep;
 mod validate;

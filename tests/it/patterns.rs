@@ -28,7 +28,7 @@ fn run(path: &str, sets: &[&str]) -> Vec<experiment::Replication> {
 
 /// Pattern 2: each factor moves net value in the paper's direction. Low and high runs share
 /// replication seeds (common random numbers); the paired difference's 95% interval must exclude
-/// zero on the right side (quick sizes: 3,000 slots, 156 ticks, 16 replications).
+/// zero on the right side (quick sizes: 3,000 slots, 156 ticks, 24 replications).
 #[test]
 fn every_factor_has_the_direction_of_zhang_et_al() {
     let (pattern, effects) = factors::run(&QUICK, &Silent).expect("battery");
@@ -51,7 +51,7 @@ fn every_factor_has_the_direction_of_zhang_et_al() {
             if ok { "ok" } else { "WRONG" }
         );
         assert_eq!(ok, effect.pass, "{}", factor.path);
-        assert_eq!(diff.n, 16);
+        assert_eq!(diff.n, 24);
         if !ok {
             failures.push(factor.path);
         }
