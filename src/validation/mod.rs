@@ -466,8 +466,22 @@ mod tests {
             assert!(all.len() > 30);
             assert!(total_ticks(&settings).unwrap() > 0);
         }
-        let quick = total_ticks(&Settings { quick: true }).unwrap();
-        let full = total_ticks(&Settings { quick: false }).unwrap();
+        // Quick mode is the cheap one: compared in customer-weeks (slots × weeks stepped,
+        // spin-up included), since its factor battery runs more, but much smaller, replications.
+        let work = |settings: &Settings| -> u64 {
+            batches(settings)
+                .iter()
+                .map(|batch| {
+                    let scenario = batch.load().unwrap();
+                    let population = scenario.model().get().population.clone();
+                    u64::from(scenario.replications())
+                        * (u64::from(scenario.ticks()) + u64::from(population.spinup))
+                        * u64::from(population.capacity)
+                })
+                .sum()
+        };
+        let quick = work(&Settings { quick: true });
+        let full = work(&Settings { quick: false });
         assert!(full > 2 * quick, "{full} vs {quick}");
     }
 
