@@ -18,7 +18,9 @@ use serde::{Deserialize, Serialize};
 
 use crate::model::config::{Behaviour, Customers, Firm, Market, Network, Population};
 use crate::model::{Change, Config, Schedule, ValidConfig};
-pub use design::{Design, DesignKind, ExperimentSpec, Point, SensitivityLayout, morris_delta};
+pub use design::{
+    Design, DesignKind, ExperimentSpec, Point, Points, SensitivityLayout, morris_delta,
+};
 pub use events::{EventMark, EventSpec};
 pub use overrides::{Override, OverrideError};
 pub use survey::{Preset, SurveySpec};
