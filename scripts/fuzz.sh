@@ -28,7 +28,9 @@ if [ ! -x "$tools/llvm-profdata" ] || [ ! -x "$tools/llvm-cov" ]; then
 fi
 
 export CARGO_TARGET_DIR=target/cov
-RUSTFLAGS="-C instrument-coverage" cargo build --release --example fuzz
+# Build scripts and proc macros are instrumented too: their profiles go under target/cov.
+LLVM_PROFILE_FILE="$PWD/target/cov/build-%p-%m.profraw" RUSTFLAGS="-C instrument-coverage" \
+    cargo build --release --example fuzz
 bin=target/cov/release/examples/fuzz
 out=target/cov/fuzz
 rm -rf "$out"

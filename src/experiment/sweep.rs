@@ -53,7 +53,50 @@ fn merge_checked(a: Checked, b: Checked) -> Checked {
 
 /// Builds every design point in parallel: per point its index, weight and which base `marks`
 /// it keeps, or the first invalid point's error (by index, whatever the thread count).
+///
+/// Points are checked on the fast path only ([`PointBase::fast`]); the slow path that words
+/// an error runs for the first invalid point alone, so a design whose every point is invalid
+/// is refused as fast as a valid one is planned.
 fn check_every_point(
+    base: &PointBase,
+    design: &Design,
+    marks: &[EventMark],
+    weigh: &(dyn Fn(&Scenario) -> u64 + Sync),
+) -> Checked {
+    type Quick = Result<(usize, u64, Vec<bool>), usize>;
+    let merge = |a: Quick, b: Quick| -> Quick {
+        match (a, b) {
+            (Err(a), Err(b)) => Err(a.min(b)),
+            (Err(e), Ok(_)) | (Ok(_), Err(e)) => Err(e),
+            (Ok(a), Ok(b)) => merge_checked(Ok(a), Ok(b)).map_err(|(index, _)| index),
+        }
+    };
+    let quick = (0..design.points.len())
+        .into_par_iter()
+        .map(|index| -> Quick {
+            let point = design.points.at(index);
+            let built = base.fast(&point.overrides).ok_or(index)?;
+            let own = built.event_marks();
+            let kept = marks.iter().map(|m| own.contains(m)).collect();
+            Ok((index, weigh(&built), kept))
+        })
+        .fold(|| Ok((usize::MAX, 0u64, vec![true; marks.len()])), merge)
+        .reduce(|| Ok((usize::MAX, 0u64, vec![true; marks.len()])), merge);
+    let first = match quick {
+        Ok(checked) => return Ok(checked),
+        Err(first) => first,
+    };
+    match build_point(base, &design.points.at(first)) {
+        Err(error) => Err((first, error)),
+        // The slow path accepts what the fast one refused (it never should): check every
+        // point on the slow path instead.
+        Ok(_) => every_point_slowly(base, design, marks, weigh),
+    }
+}
+
+/// [`check_every_point`] with every point built by [`build_point`] (the slow path words an
+/// error).
+fn every_point_slowly(
     base: &PointBase,
     design: &Design,
     marks: &[EventMark],
