@@ -27,6 +27,10 @@ const TOKENS: &[&str] = &[
     "key = \"population.capacity\"\n",
     "key = \"ticks\"\n",
     "key = \"firms.0.costs.price\"\n",
+    "key = \"firms.0.costs.wage\"\n",
+    "key = \"behaviour.loss_aversion\"\n",
+    "key = \"market.switching\"\n",
+    "key = \"population.initial\"\n",
     "values = [0.1, 0.9]\n",
     "range = [0, 1]\n",
     "steps = 4294967295\n",
@@ -68,6 +72,8 @@ fn seeds(target: &str) -> Vec<Vec<u8>> {
     let mut seeds: Vec<Vec<u8>> = match target {
         "design" => vec![
             b"[experiment]\ndesign = \"grid\"\n[[experiment.factors]]\nkey = \"firms.0.policy.training\"\nvalues = [0.1, 0.5]\n".to_vec(),
+            b"[experiment]\ndesign = \"grid\"\n[[experiment.factors]]\nkey = \"firms.0.policy.training\"\nvalues = [0.1, 0.5, 1.5]\n[[experiment.factors]]\nkey = \"firms.0.costs.wage\"\nrange = [-1, 3]\nsteps = 5\n[[experiment.factors]]\nkey = \"behaviour.loss_aversion\"\nvalues = [1, 2, 0.5]\n".to_vec(),
+            b"[experiment]\ndesign = \"grid\"\n[[experiment.factors]]\nkey = \"population.initial\"\nvalues = [10, 70]\n[[experiment.factors]]\nkey = \"market.switching\"\nvalues = [0, 1]\n".to_vec(),
             b"[experiment]\ndesign = \"lhs\"\npoints = 7\n[[experiment.factors]]\nkey = \"population.initial\"\nrange = [10, 50]\n".to_vec(),
             b"[experiment]\ndesign = \"variants\"\n[[experiment.variants]]\nname = \"a\"\nset = []\n[[experiment.variants]]\nname = \"b\"\nset = [\"firms.0.policy.training=0.9\"]\n".to_vec(),
         ],

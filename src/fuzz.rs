@@ -22,7 +22,8 @@ const DESIGN_BASE: &str = "name = \"f\"\nticks = 3\nreplications = 2\n\
 const MAX_FUZZ_PLAN: usize = 2_000;
 
 /// `data` as the tail of a scenario (usually an `[experiment]` table): loads it, and plans
-/// designs of up to [`MAX_FUZZ_PLAN`] points, rebuilding the first and last point. Returns how
+/// designs of up to [`MAX_FUZZ_PLAN`] points both ways (along a grid's axes where it can, and
+/// point by point), which must agree, rebuilding the first and last point. Returns how
 /// far the input got (0 not text, 1 rejected, 2 a design, 3 planned), which the driver uses to
 /// choose what to mutate next.
 pub fn exercise_design(data: &[u8]) -> u32 {
@@ -47,7 +48,17 @@ pub fn exercise_design(data: &[u8]) -> u32 {
     if points > MAX_FUZZ_PLAN {
         return 2;
     }
-    let Ok(plan) = Plan::new(scenario) else {
+    // Checking a grid along its axes must find what checking every point finds.
+    let every = Plan::point_by_point(scenario.clone()).map(|plan| plan.heaviest.resolved_toml());
+    let plan = Plan::new(scenario);
+    assert_eq!(
+        plan.as_ref()
+            .map(|plan| plan.heaviest.resolved_toml())
+            .map_err(ToString::to_string),
+        every.map_err(|error| error.to_string()),
+        "planning along the axes and point by point disagree"
+    );
+    let Ok(plan) = plan else {
         return 2;
     };
     for index in [0, points - 1] {

@@ -51,6 +51,129 @@ fn merge_checked(a: Checked, b: Checked) -> Checked {
     }
 }
 
+/// Builds every design point in parallel: per point its index, weight and which base `marks`
+/// it keeps, or the first invalid point's error (by index, whatever the thread count).
+///
+/// Points are checked on the fast path only ([`PointBase::fast`]); the slow path that words
+/// an error runs for the first invalid point alone, so a design whose every point is invalid
+/// is refused as fast as a valid one is planned.
+fn check_every_point(
+    base: &PointBase,
+    design: &Design,
+    marks: &[EventMark],
+    weigh: &(dyn Fn(&Scenario) -> u64 + Sync),
+) -> Checked {
+    type Quick = Result<(usize, u64, Vec<bool>), usize>;
+    let merge = |a: Quick, b: Quick| -> Quick {
+        match (a, b) {
+            (Err(a), Err(b)) => Err(a.min(b)),
+            (Err(e), Ok(_)) | (Ok(_), Err(e)) => Err(e),
+            (Ok(a), Ok(b)) => merge_checked(Ok(a), Ok(b)).map_err(|(index, _)| index),
+        }
+    };
+    let quick = (0..design.points.len())
+        .into_par_iter()
+        .map(|index| -> Quick {
+            let point = design.points.at(index);
+            let built = base.fast(&point.overrides).ok_or(index)?;
+            let own = built.event_marks();
+            let kept = marks.iter().map(|m| own.contains(m)).collect();
+            Ok((index, weigh(&built), kept))
+        })
+        .fold(|| Ok((usize::MAX, 0u64, vec![true; marks.len()])), merge)
+        .reduce(|| Ok((usize::MAX, 0u64, vec![true; marks.len()])), merge);
+    let first = match quick {
+        Ok(checked) => return Ok(checked),
+        Err(first) => first,
+    };
+    match build_point(base, &design.points.at(first)) {
+        Err(error) => Err((first, error)),
+        // The slow path accepts what the fast one refused (it never should): check every
+        // point on the slow path instead.
+        Ok(_) => every_point_slowly(base, design, marks, weigh),
+    }
+}
+
+/// [`check_every_point`] with every point built by [`build_point`] (the slow path words an
+/// error).
+fn every_point_slowly(
+    base: &PointBase,
+    design: &Design,
+    marks: &[EventMark],
+    weigh: &(dyn Fn(&Scenario) -> u64 + Sync),
+) -> Checked {
+    (0..design.points.len())
+        .into_par_iter()
+        .map(|index| -> Checked {
+            let point = design.points.at(index);
+            let built = build_point(base, &point).map_err(|e| (point.index, e))?;
+            let own = built.event_marks();
+            let kept = marks.iter().map(|m| own.contains(m)).collect();
+            Ok((point.index, weigh(&built), kept))
+        })
+        .fold(
+            || Ok((usize::MAX, 0u64, vec![true; marks.len()])),
+            merge_checked,
+        )
+        .reduce(
+            || Ok((usize::MAX, 0u64, vec![true; marks.len()])),
+            merge_checked,
+        )
+}
+
+/// Checks a grid of separable factors along its axes: point 0, and every point that differs
+/// from it in one factor only (1 + Σ (levels − 1) points instead of Π levels). `None` if the
+/// design is not such a grid (or has one factor, where nothing is saved), or if the axes'
+/// weights differ (then every point must be weighed).
+///
+/// Why this finds exactly what checking every point finds: a separable factor's value is
+/// checked by rules that read that value alone, and it changes neither sizes nor events
+/// (`tests/it/planning.rs` checks every pair of separable keys for interactions). So a point
+/// is valid if and only if each of its levels is valid on its axis (given point 0 is valid),
+/// and the first invalid point is the first invalid point on an axis: if level `l` of factor
+/// `f` is the first invalid one on its axis, no point before `l × stride(f)` holds it.
+fn check_axes(
+    base: &PointBase,
+    design: &Design,
+    weigh: &(dyn Fn(&Scenario) -> u64 + Sync),
+) -> Option<Checked> {
+    let levels = design.points.grid_levels()?;
+    if levels.len() < 2
+        || !design
+            .factors
+            .iter()
+            .all(|key| crate::scenario::design::separable(key))
+    {
+        return None;
+    }
+    let mut axes = vec![0usize];
+    let mut stride = 1usize;
+    for values in levels.iter().rev() {
+        axes.extend((1..values.len()).map(|level| level * stride));
+        stride *= values.len();
+    }
+    axes.sort_unstable();
+    let weights: Vec<Result<u64, (usize, ScenarioError)>> = axes
+        .par_iter()
+        .map(|&index| {
+            let point = design.points.at(index);
+            build_point(base, &point)
+                .map(|built| weigh(&built))
+                .map_err(|error| (index, error))
+        })
+        .collect();
+    let mut first = None;
+    for weight in &weights {
+        match weight {
+            Err((index, error)) => return Some(Err((*index, error.clone()))),
+            Ok(weight) if first.is_some_and(|w| w != *weight) => return None,
+            Ok(weight) => first = Some(*weight),
+        }
+    }
+    // Every point weighs the same: the heaviest is the first.
+    Some(Ok((0, first.unwrap_or(0), Vec::new())))
+}
+
 /// Trajectories kept per run for the per-point bands.
 pub const BAND_METRICS: [&str; 8] = [
     "active_customers",
@@ -167,9 +290,31 @@ impl Plan {
     /// As [`Plan::new`], also keeping the point of largest `weigh` (e.g. its memory need) as
     /// [`Plan::heaviest`]. Points are validated in parallel and dropped at once; the error
     /// reported is that of the first invalid point, whatever the thread count.
+    ///
+    /// A grid whose factors are all separable ([`crate::scenario::design::separable`]), in a
+    /// scenario without events, is checked along its axes only (see [`check_axes`]): a
+    /// 10^6-point grid of 1000 × 1000 levels builds 1999 points, not 10^6, and finds the same
+    /// first invalid point. `weigh` must then depend only on what separable keys never change
+    /// (sizes: population, network, staffing, ticks); if the axes' weights differ anyway, every
+    /// point is checked.
     pub fn weighed(
         scenario: Scenario,
         weigh: &(dyn Fn(&Scenario) -> u64 + Sync),
+    ) -> Result<Plan, SweepError> {
+        Plan::planned(scenario, weigh, true)
+    }
+
+    /// [`Plan::new`] checking every point, never along the axes only (for tests that prove
+    /// both ways agree).
+    #[doc(hidden)]
+    pub fn point_by_point(scenario: Scenario) -> Result<Plan, SweepError> {
+        Plan::planned(scenario, &|_| 0, false)
+    }
+
+    fn planned(
+        scenario: Scenario,
+        weigh: &(dyn Fn(&Scenario) -> u64 + Sync),
+        axes: bool,
     ) -> Result<Plan, SweepError> {
         let design = scenario.shared_design().ok_or_else(|| {
             SweepError::Invalid(format!(
@@ -180,29 +325,18 @@ impl Plan {
         })?;
         let base = scenario.point_base()?;
         let marks = scenario.event_marks();
-        // Per point: (index, weight, which base marks it keeps) or the point's error.
-        let checked = design
-            .points
-            .par_iter()
-            .map(
-                |point| -> Result<(usize, u64, Vec<bool>), (usize, ScenarioError)> {
-                    let built = build_point(&base, point).map_err(|e| (point.index, e))?;
-                    let own = built.event_marks();
-                    let kept = marks.iter().map(|m| own.contains(m)).collect();
-                    Ok((point.index, weigh(&built), kept))
-                },
-            )
-            .fold(
-                || Ok((usize::MAX, 0u64, vec![true; marks.len()])),
-                merge_checked,
-            )
-            .reduce(
-                || Ok((usize::MAX, 0u64, vec![true; marks.len()])),
-                merge_checked,
-            );
+        let along_axes = if axes && marks.is_empty() {
+            check_axes(&base, &design, weigh)
+        } else {
+            None
+        };
+        let checked = match along_axes {
+            Some(checked) => checked,
+            None => check_every_point(&base, &design, &marks, weigh),
+        };
         let (heaviest, _, kept) = checked.map_err(|(_, error)| SweepError::Scenario(error))?;
         let heaviest = match design.points.get(heaviest) {
-            Some(point) => build_point(&base, point)?,
+            Some(point) => build_point(&base, &point)?,
             None => scenario.clone(),
         };
         let shared_marks = marks
@@ -236,7 +370,7 @@ impl Plan {
                 self.point_count()
             ))
         })?;
-        Ok(build_point(&self.base, point)?)
+        Ok(build_point(&self.base, &point)?)
     }
 
     pub fn run_count(&self) -> usize {

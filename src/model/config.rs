@@ -417,68 +417,80 @@ struct Checker {
     issues: Vec<ConfigIssue>,
 }
 
+/// A key path, written out only when a check fails: validation runs once per design point of a
+/// sweep, so formatting every path eagerly was a large share of planning (issue 12).
+trait KeyPath {
+    fn key(&self) -> String;
+}
+
+impl KeyPath for &str {
+    fn key(&self) -> String {
+        (*self).to_owned()
+    }
+}
+
+impl<F: Fn() -> String> KeyPath for F {
+    fn key(&self) -> String {
+        self()
+    }
+}
+
 impl Checker {
     fn fail(&mut self, path: String, message: String) {
         self.issues.push(ConfigIssue { path, message });
     }
 
-    fn finite(&mut self, path: &str, value: f64) -> bool {
+    fn finite(&mut self, path: &impl KeyPath, value: f64) -> bool {
         if value.is_finite() {
             true
         } else {
-            self.fail(
-                path.to_owned(),
-                format!("must be a finite number, got {value}"),
-            );
+            self.fail(path.key(), format!("must be a finite number, got {value}"));
             false
         }
     }
 
-    fn unit(&mut self, path: &str, value: f64) {
-        if self.finite(path, value) && !(0.0..=1.0).contains(&value) {
+    fn unit(&mut self, path: impl KeyPath, value: f64) {
+        if self.finite(&path, value) && !(0.0..=1.0).contains(&value) {
             self.fail(
-                path.to_owned(),
+                path.key(),
                 format!("must be between 0 and 1 (inclusive), got {value}"),
             );
         }
     }
 
-    fn range(&mut self, path: &str, value: f64, low: f64, high: f64) {
-        if self.finite(path, value) && !(low..=high).contains(&value) {
+    fn range(&mut self, path: impl KeyPath, value: f64, low: f64, high: f64) {
+        if self.finite(&path, value) && !(low..=high).contains(&value) {
             self.fail(
-                path.to_owned(),
+                path.key(),
                 format!("must be between {low} and {high}, got {value}"),
             );
         }
     }
 
-    fn positive(&mut self, path: &str, value: f64) {
-        if self.finite(path, value) && value <= 0.0 {
-            self.fail(
-                path.to_owned(),
-                format!("must be greater than 0, got {value}"),
-            );
+    fn positive(&mut self, path: impl KeyPath, value: f64) {
+        if self.finite(&path, value) && value <= 0.0 {
+            self.fail(path.key(), format!("must be greater than 0, got {value}"));
         }
     }
 
-    fn non_negative(&mut self, path: &str, value: f64) {
-        if self.finite(path, value) && value < 0.0 {
-            self.fail(path.to_owned(), format!("must be 0 or more, got {value}"));
+    fn non_negative(&mut self, path: impl KeyPath, value: f64) {
+        if self.finite(&path, value) && value < 0.0 {
+            self.fail(path.key(), format!("must be 0 or more, got {value}"));
         }
     }
 
-    /// A Beta distribution on [0, 1] needs 0 < mean < 1 and spread^2 < mean (1 - mean).
-    fn beta(&mut self, path: &str, dist: &Dist) {
-        let mean_path = format!("{path}.mean");
-        let spread_path = format!("{path}.spread");
-        self.unit(&mean_path, dist.mean);
-        self.non_negative(&spread_path, dist.spread);
+    /// A Beta distribution on [0, 1] needs 0 < mean < 1 and spread^2 < mean (1 - mean);
+    /// `trait_name` is the customer trait (`customers.NAME`).
+    fn beta(&mut self, trait_name: &str, dist: &Dist) {
+        let spread_path = || format!("customers.{trait_name}.spread");
+        self.unit(|| format!("customers.{trait_name}.mean"), dist.mean);
+        self.non_negative(spread_path, dist.spread);
         if !(dist.mean.is_finite() && dist.spread.is_finite()) || dist.spread == 0.0 {
             return;
         }
         if dist.mean <= 0.0 || dist.mean >= 1.0 {
             self.fail(
-                spread_path,
+                spread_path(),
                 "must be 0 when the mean is exactly 0 or 1".to_owned(),
             );
             return;
@@ -486,7 +498,7 @@ impl Checker {
         let limit = (dist.mean * (1.0 - dist.mean)).sqrt();
         if dist.spread >= limit {
             self.fail(
-                spread_path,
+                spread_path(),
                 format!(
                     "must be below {limit:.4} (the largest spread of a distribution on [0, 1] \
                      with mean {}), got {}",
@@ -561,7 +573,7 @@ impl Config {
             ("loyalty", &c.loyalty),
             ("experience_value", &c.experience_value),
         ] {
-            check.beta(&format!("customers.{name}"), dist);
+            check.beta(name, dist);
         }
         check.range("customers.activity.mean", c.activity.mean, 0.0, 50.0);
         check.range("customers.activity.spread", c.activity.spread, 0.0, 4.0);
@@ -654,10 +666,10 @@ impl Config {
             {
                 check.fail(at("name"), format!("`{}` names two firms", firm.name));
             }
-            check.unit(&at("share"), firm.share);
+            check.unit(|| at("share"), firm.share);
             share_sum += firm.share;
-            check.unit(&at("initial_quality"), firm.initial_quality);
-            check.unit(&at("initial_reputation"), firm.initial_reputation);
+            check.unit(|| at("initial_quality"), firm.initial_quality);
+            check.unit(|| at("initial_reputation"), firm.initial_reputation);
             let p = &firm.policy;
             for (name, value) in [
                 ("incentive", p.incentive),
@@ -671,9 +683,9 @@ impl Config {
                 ("training", p.training),
                 ("defensiveness", p.defensiveness),
             ] {
-                check.unit(&at(&format!("policy.{name}")), value);
+                check.unit(|| at(&format!("policy.{name}")), value);
             }
-            check.range(&at("policy.staffing"), p.staffing, 0.0, 1000.0);
+            check.range(|| at("policy.staffing"), p.staffing, 0.0, 1000.0);
             let s = &firm.staff;
             for (name, value) in [
                 ("helpfulness", s.helpfulness),
@@ -684,10 +696,10 @@ impl Config {
                 ("indifference", s.indifference),
                 ("initial_morale", s.initial_morale),
             ] {
-                check.unit(&at(&format!("staff.{name}")), value);
+                check.unit(|| at(&format!("staff.{name}")), value);
             }
-            check.range(&at("staff.spread"), s.spread, 0.0, 0.5);
-            check.positive(&at("staff.capacity"), s.capacity);
+            check.range(|| at("staff.spread"), s.spread, 0.0, 0.5);
+            check.positive(|| at("staff.capacity"), s.capacity);
             let c = &firm.costs;
             for (name, value) in [
                 ("price", c.price),
@@ -696,7 +708,7 @@ impl Config {
                 ("training", c.training),
                 ("wage", c.wage),
             ] {
-                check.range(&at(&format!("costs.{name}")), value, 0.0, MAX_MONEY);
+                check.range(|| at(&format!("costs.{name}")), value, 0.0, MAX_MONEY);
             }
         }
         if share_sum.is_finite() && (share_sum - 1.0).abs() > 1e-6 {

@@ -103,7 +103,7 @@ pub fn sweep_table(plan: &Plan, results: &SweepResults) -> String {
     }
     let _ = writeln!(out, "{:>10}", "virtuous");
     for stats in results.points.iter().take(SWEEP_ROWS * names.len()) {
-        let point = &plan.design.points[stats.point];
+        let point = &plan.design.points.at(stats.point);
         let label = if point.label.chars().count() > 27 {
             format!("{}…", point.label.chars().take(26).collect::<String>())
         } else {
@@ -144,7 +144,12 @@ pub fn sweep_table(plan: &Plan, results: &SweepResults) -> String {
         .filter(|c| c.outcome == "net_value")
         .collect();
     if !net.is_empty() {
-        let reference = plan.design.points.first().map_or("", |p| p.label.as_str());
+        let reference = plan
+            .design
+            .points
+            .first()
+            .map(|p| p.label)
+            .unwrap_or_default();
         let _ = writeln!(
             out,
             "\nnet value against `{reference}`, paired by replication (95% interval; * excludes 0):"
@@ -160,7 +165,7 @@ pub fn sweep_table(plan: &Plan, results: &SweepResults) -> String {
             let _ = writeln!(
                 out,
                 "  {:<28}{:>12} [{}, {}]{mark}",
-                format!("{}{firm}", plan.design.points[c.point].label),
+                format!("{}{firm}", plan.design.points.at(c.point).label),
                 format_value(d.mean),
                 format_value(d.lo),
                 format_value(d.hi)

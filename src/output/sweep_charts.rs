@@ -300,7 +300,7 @@ fn outcome_by_factor(plan: &Plan, results: &SweepResults) -> Chart {
                             dash: Dash::Markers,
                             x: stats
                                 .iter()
-                                .map(|p| plan.design.points[p.point].values[factor])
+                                .map(|p| plan.design.points.at(p.point).values[factor])
                                 .collect(),
                             mean: stats.iter().map(|p| p.outcomes[net].mean).collect(),
                             lo: stats.iter().map(|p| p.outcomes[net].lo).collect(),
@@ -340,7 +340,7 @@ fn variant_trajectories(plan: &Plan, results: &SweepResults) -> Chart {
                     .iter()
                     .enumerate()
                     .flat_map(|(variant, bands)| {
-                        let label = &plan.design.points[variant].label;
+                        let label = plan.design.points.at(variant).label;
                         let x = &x;
                         let names = &names;
                         (0..bands.firms()).filter_map(move |firm| {
@@ -383,7 +383,7 @@ fn variant_outcomes(plan: &Plan, results: &SweepResults) -> BarFigure {
                         .map(|p| {
                             let e = &p.outcomes[outcome_index(outcome)];
                             Bar {
-                                label: plan.design.points[p.point].label.clone(),
+                                label: plan.design.points.at(p.point).label.clone(),
                                 mean: e.mean,
                                 lo: e.lo,
                                 hi: e.hi,
@@ -398,7 +398,12 @@ fn variant_outcomes(plan: &Plan, results: &SweepResults) -> BarFigure {
 }
 
 fn variant_contrasts(plan: &Plan, results: &SweepResults) -> BarFigure {
-    let reference = plan.design.points.first().map_or("", |p| p.label.as_str());
+    let reference = plan
+        .design
+        .points
+        .first()
+        .map(|p| p.label)
+        .unwrap_or_default();
     BarFigure {
         file_stem: "contrasts".to_owned(),
         title: format!(
@@ -415,7 +420,7 @@ fn variant_contrasts(plan: &Plan, results: &SweepResults) -> BarFigure {
                         .iter()
                         .filter(|c| c.firm == firm && c.outcome == *outcome)
                         .map(|c| Bar {
-                            label: plan.design.points[c.point].label.clone(),
+                            label: plan.design.points.at(c.point).label.clone(),
                             mean: c.difference.mean,
                             lo: c.difference.lo,
                             hi: c.difference.hi,

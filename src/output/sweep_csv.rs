@@ -26,7 +26,7 @@ fn point_header(plan: &Plan) -> Vec<String> {
 }
 
 fn point_cells(plan: &Plan, point: usize) -> Vec<String> {
-    let design_point = &plan.design.points[point];
+    let design_point = &plan.design.points.at(point);
     match plan.design.kind {
         DesignKind::Variants => vec![design_point.label.clone()],
         _ => design_point.values.iter().map(|&v| number(v)).collect(),
@@ -91,7 +91,12 @@ pub fn write_points(path: &Path, plan: &Plan, results: &SweepResults) -> io::Res
 /// `contrasts.csv`: every variant minus the first, paired by replication.
 pub fn write_contrasts(path: &Path, plan: &Plan, results: &SweepResults) -> io::Result<()> {
     let names = plan.scenario.firm_names();
-    let reference = plan.design.points.first().map_or("", |p| p.label.as_str());
+    let reference = plan
+        .design
+        .points
+        .first()
+        .map(|p| p.label)
+        .unwrap_or_default();
     let header = [
         "variant",
         "reference",
@@ -106,7 +111,7 @@ pub fn write_contrasts(path: &Path, plan: &Plan, results: &SweepResults) -> io::
     let rows = results.contrasts.iter().map(|c| {
         let d = &c.difference;
         vec![
-            plan.design.points[c.point].label.clone(),
+            plan.design.points.at(c.point).label.clone(),
             reference.to_owned(),
             names[c.firm].clone(),
             c.outcome.to_owned(),

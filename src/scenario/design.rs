@@ -100,9 +100,255 @@ pub struct Design {
     pub kind: DesignKind,
     /// Factor keys (grid, LHS, Morris, Sobol); empty for variants.
     pub factors: Vec<String>,
-    pub points: Vec<Point>,
+    pub points: Points,
     /// Morris and Sobol: how the points are laid out, for the estimators.
     pub layout: Option<SensitivityLayout>,
+}
+
+/// The points of a design, each built when asked for ([`Points::get`], [`Points::iter`]).
+///
+/// Why not a `Vec<Point>`: a point's label and overrides are strings, about 600 bytes a point,
+/// so a 10^6-point design held expanded took 600 MB (issue 12). A grid keeps only its factors'
+/// levels, and the other designs one row of factor values per point (8 bytes a factor); the
+/// point built from them is the same, byte for byte, as the one expanded before.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Points {
+    /// Each factor's key and whether it is a whole number.
+    factors: Vec<(String, bool)>,
+    store: Store,
+}
+
+#[derive(Debug, Clone, PartialEq)]
+enum Store {
+    /// Full factorial over each factor's levels, row-major: the last factor varies fastest.
+    Grid { levels: Vec<Vec<f64>>, count: usize },
+    /// One row of factor values per point (Latin hypercube, Morris, Sobol), row after row.
+    Rows { values: Vec<f64>, count: usize },
+    /// Points given one by one (variants).
+    Listed(Vec<Point>),
+}
+
+impl Points {
+    /// A full-factorial grid over `levels` (one list per factor); `count` is their product.
+    fn grid(factors: Vec<(String, bool)>, levels: Vec<Vec<f64>>, count: usize) -> Points {
+        Points {
+            factors,
+            store: Store::Grid { levels, count },
+        }
+    }
+
+    /// Points given as rows of factor values, `factors.len()` values a row.
+    fn rows(factors: Vec<(String, bool)>, values: Vec<f64>) -> Points {
+        let count = values.len().checked_div(factors.len()).unwrap_or(0);
+        Points {
+            factors,
+            store: Store::Rows { values, count },
+        }
+    }
+
+    fn listed(points: Vec<Point>) -> Points {
+        Points {
+            factors: Vec::new(),
+            store: Store::Listed(points),
+        }
+    }
+
+    /// Number of points.
+    pub fn len(&self) -> usize {
+        match &self.store {
+            Store::Grid { count, .. } | Store::Rows { count, .. } => *count,
+            Store::Listed(points) => points.len(),
+        }
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.len() == 0
+    }
+
+    /// Point `index`, or `None` past the last.
+    pub fn get(&self, index: usize) -> Option<Point> {
+        (index < self.len()).then(|| self.build(index))
+    }
+
+    /// Point `index`; panics past the last point, as indexing a slice does (for indices that
+    /// come from the design itself, such as a run's point).
+    pub fn at(&self, index: usize) -> Point {
+        assert!(
+            index < self.len(),
+            "design point {index} of {} points",
+            self.len()
+        );
+        self.build(index)
+    }
+
+    /// The first point (a variants design's reference).
+    pub fn first(&self) -> Option<Point> {
+        self.get(0)
+    }
+
+    /// Every point in order.
+    pub fn iter(&self) -> impl ExactSizeIterator<Item = Point> + '_ {
+        (0..self.len()).map(|index| self.build(index))
+    }
+
+    /// Factor `factor`'s value at point `index` (grid, LHS, Morris, Sobol), without building
+    /// the point.
+    pub fn value(&self, index: usize, factor: usize) -> Option<f64> {
+        match &self.store {
+            Store::Grid { levels, count } if index < *count => {
+                let level = self.level(index, factor)?;
+                Some(levels[factor][level])
+            }
+            Store::Rows { values, count } if index < *count => {
+                values.get(index * self.factors.len() + factor).copied()
+            }
+            Store::Listed(points) => points.get(index)?.values.get(factor).copied(),
+            _ => None,
+        }
+    }
+
+    /// A grid's levels, one list per factor (`None` for other designs): point `i` takes, for
+    /// each factor, the level given by [`Points::level`].
+    pub fn grid_levels(&self) -> Option<&[Vec<f64>]> {
+        match &self.store {
+            Store::Grid { levels, .. } => Some(levels),
+            _ => None,
+        }
+    }
+
+    /// A grid point's level index of `factor` (`None` for other designs).
+    pub fn level(&self, index: usize, factor: usize) -> Option<usize> {
+        let Store::Grid { levels, .. } = &self.store else {
+            return None;
+        };
+        let stride: usize = levels.get(factor + 1..)?.iter().map(Vec::len).product();
+        Some(index / stride % levels[factor].len())
+    }
+
+    /// The index of the grid point whose level of each factor is `chosen[factor]`.
+    pub fn grid_index(&self, chosen: &[usize]) -> Option<usize> {
+        let Store::Grid { levels, .. } = &self.store else {
+            return None;
+        };
+        let mut index = 0usize;
+        for (level, values) in chosen.iter().zip(levels) {
+            index = index.checked_mul(values.len())?.checked_add(*level)?;
+        }
+        Some(index)
+    }
+
+    fn build(&self, index: usize) -> Point {
+        match &self.store {
+            Store::Grid { levels, .. } => {
+                // Row-major: the last factor varies fastest.
+                let mut rest = index;
+                let mut chosen = vec![0.0; levels.len()];
+                for (slot, values) in levels.iter().enumerate().rev() {
+                    chosen[slot] = values[rest % values.len()];
+                    rest /= values.len();
+                }
+                make_point(index, &self.factors, chosen)
+            }
+            Store::Rows { values, .. } => {
+                let width = self.factors.len();
+                let row = values[index * width..(index + 1) * width].to_vec();
+                make_point(index, &self.factors, row)
+            }
+            Store::Listed(points) => points[index].clone(),
+        }
+    }
+}
+
+/// Per-firm keys (after `firms.N.`) whose every check reads that value alone: see
+/// [`separable`].
+const SEPARABLE_FIRM_KEYS: &[&str] = &[
+    "initial_quality",
+    "initial_reputation",
+    "policy.incentive",
+    "policy.feedback_solicitation",
+    "policy.act_on_feedback",
+    "policy.recognition",
+    "policy.surprise_delight",
+    "policy.service_recovery",
+    "policy.complaint_outlets",
+    "policy.tech_reliability",
+    "policy.training",
+    "policy.defensiveness",
+    "staff.helpfulness",
+    "staff.empathy",
+    "staff.politeness",
+    "staff.responsiveness",
+    "staff.rudeness",
+    "staff.indifference",
+    "staff.initial_morale",
+    "staff.spread",
+    "staff.capacity",
+    "costs.price",
+    "costs.incentive",
+    "costs.recovery",
+    "costs.training",
+    "costs.wage",
+];
+
+/// Scenario-wide keys whose every check reads that value alone: see [`separable`].
+const SEPARABLE_KEYS: &[&str] = &[
+    "customers.activity.mean",
+    "customers.activity.spread",
+    "network.rewiring",
+    "market.base_churn",
+    "market.churn_loyalty_slope",
+    "market.churn_grievance",
+    "market.acquisition_rate",
+    "market.switching",
+    "behaviour.loss_aversion",
+    "behaviour.diminishing_sensitivity",
+    "behaviour.satisfaction_rate",
+    "behaviour.expectation_rate",
+    "behaviour.loyalty_rate",
+    "behaviour.loyalty_convexity",
+    "behaviour.mastery_rate",
+    "behaviour.vicarious_rate",
+    "behaviour.negative_wom_weight",
+    "behaviour.revenge_threshold",
+];
+
+/// Whether a factor over `key` is separable: every rule of validation that reads it reads no
+/// other factor's value (a range check of its own), and it changes no size (population,
+/// network, staffing, firms, ticks) and no event. In a scenario without events, a grid of
+/// separable factors is valid at a point if and only if each factor's level is valid on its
+/// own, so sweep planning checks each level once instead of every point (issue 12).
+///
+/// Not separable, for example: `population.initial` (checked against `capacity`),
+/// `policy.staffing` and `share` (staff counts), a Beta trait's `mean` and `spread` (checked
+/// together), `ticks`. The test `tests/it/planning.rs::separable_keys_do_not_interact`
+/// checks every pair of these keys against validation, so a new rule that joins two of them
+/// fails it.
+pub fn separable(key: &str) -> bool {
+    if SEPARABLE_KEYS.contains(&key) {
+        return true;
+    }
+    let Some(rest) = key.strip_prefix("firms.") else {
+        return false;
+    };
+    let Some((firm, rest)) = rest.split_once('.') else {
+        return false;
+    };
+    !firm.is_empty()
+        && firm.bytes().all(|b| b.is_ascii_digit())
+        && SEPARABLE_FIRM_KEYS.contains(&rest)
+}
+
+/// Every separable key of a scenario with `firms` firms, in a fixed order (for tests).
+pub fn separable_keys(firms: usize) -> Vec<String> {
+    let mut keys: Vec<String> = SEPARABLE_KEYS.iter().map(|k| (*k).to_owned()).collect();
+    for firm in 0..firms {
+        keys.extend(
+            SEPARABLE_FIRM_KEYS
+                .iter()
+                .map(|k| format!("firms.{firm}.{k}")),
+        );
+    }
+    keys
 }
 
 /// A problem with the `[experiment]` table: key path and message.
@@ -268,22 +514,15 @@ impl ExperimentSpec {
             }
         }
         let total = total.unwrap_or(0);
-        let points = (0..total)
-            .map(|index| {
-                // Row-major: the last factor varies fastest.
-                let mut rest = index;
-                let mut chosen = vec![0.0; levels.len()];
-                for (slot, (_, _, values)) in levels.iter().enumerate().rev() {
-                    chosen[slot] = values[rest % values.len()];
-                    rest /= values.len();
-                }
-                make_point(index, &levels, chosen)
-            })
-            .collect();
+        let factors: Vec<String> = levels.iter().map(|(key, _, _)| key.clone()).collect();
+        let (kinds, values): (Vec<_>, Vec<_>) = levels
+            .into_iter()
+            .map(|(key, integer, values)| ((key, integer), values))
+            .unzip();
         Some(Design {
             kind: DesignKind::Grid,
-            factors: levels.into_iter().map(|(key, _, _)| key).collect(),
-            points,
+            factors,
+            points: Points::grid(kinds, values, total),
             layout: None,
         })
     }
@@ -343,17 +582,17 @@ impl ExperimentSpec {
                 .collect();
             columns.push(column);
         }
-        let levels: Vec<(String, bool, Vec<f64>)> = ranges
+        let kinds: Vec<(String, bool)> = ranges
             .iter()
-            .map(|(key, integer, _, _)| (key.clone(), *integer, Vec::new()))
+            .map(|(key, integer, _, _)| (key.clone(), *integer))
             .collect();
-        let points = (0..n)
-            .map(|index| make_point(index, &levels, columns.iter().map(|c| c[index]).collect()))
+        let rows = (0..n)
+            .flat_map(|index| columns.iter().map(move |c| c[index]))
             .collect();
         Some(Design {
             kind: DesignKind::Lhs,
             factors: ranges.into_iter().map(|(key, _, _, _)| key).collect(),
-            points,
+            points: Points::rows(kinds, rows),
             layout: None,
         })
     }
@@ -396,17 +635,17 @@ impl ExperimentSpec {
         Some(Design {
             kind: DesignKind::Variants,
             factors: Vec::new(),
-            points,
+            points: Points::listed(points),
             layout: None,
         })
     }
 }
 
-fn make_point(index: usize, levels: &[(String, bool, Vec<f64>)], values: Vec<f64>) -> Point {
-    let overrides = levels
+fn make_point(index: usize, factors: &[(String, bool)], values: Vec<f64>) -> Point {
+    let overrides = factors
         .iter()
         .zip(&values)
-        .map(|((key, integer, _), &value)| {
+        .map(|((key, integer), &value)| {
             let toml_value = if *integer {
                 toml::Value::Integer(value as i64)
             } else {
@@ -419,10 +658,10 @@ fn make_point(index: usize, levels: &[(String, bool, Vec<f64>)], values: Vec<f64
             }
         })
         .collect();
-    let label = levels
+    let label = factors
         .iter()
         .zip(&values)
-        .map(|((key, _, _), value)| format!("{key}={value}"))
+        .map(|((key, _), value)| format!("{key}={value}"))
         .collect::<Vec<_>>()
         .join(", ");
     Point {
@@ -486,11 +725,12 @@ mod tests {
         };
         let design = spec.expand(&resolved(), 1).unwrap();
         assert_eq!(design.points.len(), 6);
-        assert_eq!(design.points[0].values, [0.1, 0.0]);
-        assert_eq!(design.points[1].values, [0.1, 0.5]);
-        assert_eq!(design.points[5].values, [0.2, 1.0]);
+        assert_eq!(design.points.get(0).unwrap().values, [0.1, 0.0]);
+        assert_eq!(design.points.get(1).unwrap().values, [0.1, 0.5]);
+        assert_eq!(design.points.get(5).unwrap().values, [0.2, 1.0]);
+        assert!(design.points.get(6).is_none());
         assert_eq!(
-            design.points[1].overrides[1].raw,
+            design.points.get(1).unwrap().overrides[1].raw,
             "firms.0.policy.recovery=0.5"
         );
     }
@@ -503,7 +743,7 @@ mod tests {
         };
         let design = spec.expand(&resolved(), 1).unwrap();
         assert_eq!(
-            design.points[1].overrides[0].value,
+            design.points.get(1).unwrap().overrides[0].value,
             toml::Value::Integer(200)
         );
         let spec = ExperimentSpec {
@@ -568,8 +808,9 @@ mod tests {
             ..ExperimentSpec::default()
         };
         let design = spec.expand(&resolved(), 1).unwrap();
-        assert_eq!(design.points[1].label, "train");
-        assert_eq!(design.points[1].overrides[0].key, "firms.0.policy.training");
+        let train = design.points.get(1).unwrap();
+        assert_eq!(train.label, "train");
+        assert_eq!(train.overrides[0].key, "firms.0.policy.training");
         let spec = ExperimentSpec {
             design: DesignKind::Variants,
             variants: vec![arm("a", &[]), arm("a", &["nonsense"])],

@@ -18,7 +18,9 @@ use serde::{Deserialize, Serialize};
 
 use crate::model::config::{Behaviour, Customers, Firm, Market, Network, Population};
 use crate::model::{Change, Config, Schedule, ValidConfig};
-pub use design::{Design, DesignKind, ExperimentSpec, Point, SensitivityLayout, morris_delta};
+pub use design::{
+    Design, DesignKind, ExperimentSpec, Point, Points, SensitivityLayout, morris_delta,
+};
 pub use events::{EventMark, EventSpec};
 pub use overrides::{Override, OverrideError};
 pub use survey::{Preset, SurveySpec};
@@ -380,8 +382,10 @@ impl PointBase {
         })
     }
 
-    /// [`PointBase::point`] without the text round trip, or `None` if anything is wrong.
-    fn fast(&self, overrides: &[Override]) -> Option<Scenario> {
+    /// [`PointBase::point`] without the text round trip, or `None` if anything is wrong (then
+    /// [`PointBase::point`] words the error, more slowly: planning asks it only for the first
+    /// invalid point).
+    pub fn fast(&self, overrides: &[Override]) -> Option<Scenario> {
         let mut table = self.table.clone();
         if !overrides.is_empty() {
             overrides::apply(&mut table, overrides).ok()?;

@@ -66,16 +66,24 @@ fn grid(points_a: u32, points_b: u32) -> String {
     )
 }
 
-/// Plans a grid (through `cocreate slurm`, which validates every design point exactly as
+/// A grid whose first factor is not separable (`population.initial` is checked against
+/// `capacity`), so that planning checks every point; `points_a` at most 301 (whole numbers).
+fn joint_grid(points_a: u32, points_b: u32) -> String {
+    format!(
+        "{OK}[experiment]\ndesign = \"grid\"\n[[experiment.factors]]\nkey = \"population.initial\"\nrange = [100, 400]\nsteps = {points_a}\n[[experiment.factors]]\nkey = \"firms.0.policy.training\"\nrange = [0.1, 0.9]\nsteps = {points_b}\n"
+    )
+}
+
+/// Plans a grid (through `cocreate slurm`, which validates the design points exactly as
 /// `sweep` does and then writes only its scripts) and returns the peak memory.
 #[cfg(target_os = "linux")]
-fn planning_peak(dir: &Path, a: u32, b: u32) -> u64 {
-    let file = write(dir, &format!("g{a}x{b}.toml"), &grid(a, b));
-    let out = dir.join(format!("o{a}x{b}"));
+fn planning_peak(dir: &Path, name: &str, text: &str) -> u64 {
+    let file = write(dir, &format!("{name}.toml"), text);
+    let out = dir.join(format!("o-{name}"));
     let mut command = bin();
     command.args(["slurm", s(&file), "--tasks", "1", "--out", s(&out)]);
     let (peak, status) = peak_rss_of(command);
-    assert!(status.success(), "planning {a}x{b} failed");
+    assert!(status.success(), "planning {name} failed");
     peak
 }
 
@@ -83,22 +91,42 @@ fn planning_peak(dir: &Path, a: u32, b: u32) -> u64 {
 #[test]
 fn planning_memory_grows_linearly_and_a_100000_point_grid_plans_within_1_gb() {
     let dir = tempfile::tempdir().unwrap();
-    let small = planning_peak(dir.path(), 100, 100);
-    let large = planning_peak(dir.path(), 1000, 100);
+    let mb = |bytes: u64| bytes >> 20;
+    // Separable factors: checked along the grid's axes, the points built only when they run.
+    let small = planning_peak(dir.path(), "g1e4", &grid(100, 100));
+    let large = planning_peak(dir.path(), "g1e5", &grid(1000, 100));
+    let huge = planning_peak(dir.path(), "g1e6", &grid(1000, 1000));
+    // A factor that is not separable: every point is built and checked.
+    let joint = planning_peak(dir.path(), "j1e5", &joint_grid(301, 333));
     eprintln!(
-        "planning peak RSS: 10^4 points {} MB, 10^5 points {} MB",
-        small >> 20,
-        large >> 20
+        "planning peak RSS: 10^4 points {} MB, 10^5 points {} MB, 10^6 points {} MB; \
+         10^5 points checked one by one {} MB",
+        mb(small),
+        mb(large),
+        mb(huge),
+        mb(joint)
     );
-    assert!(large < 1 << 30, "10^5 points took {} MB", large >> 20);
+    for (points, peak) in [("10^5", large), ("10^6", huge), ("10^5 one by one", joint)] {
+        assert!(peak < 1 << 30, "{points} points took {} MB", mb(peak));
+    }
     // Quadratic growth (the bug: 10x the points took 16x-100x the memory) is refused; linear
-    // growth with a fixed start-up cost stays well under 10x + a few MB.
+    // growth with a fixed start-up cost stays well under 10x + a few MB. The design is no
+    // longer held expanded, so even 10^6 points (and 10^5 checked one by one) stay within a
+    // fixed start-up cost of 10^4.
     assert!(
         large < 10 * small + (64 << 20),
         "10^4: {} MB, 10^5: {} MB",
-        small >> 20,
-        large >> 20
+        mb(small),
+        mb(large)
     );
+    for (points, peak) in [("10^6", huge), ("10^5 one by one", joint)] {
+        assert!(
+            peak < small + (64 << 20),
+            "10^4: {} MB, {points}: {} MB",
+            mb(small),
+            mb(peak)
+        );
+    }
 }
 
 #[test]

@@ -23,7 +23,7 @@
 //!   N (2D + 2) with second order, exactly as SALib's `saltelli.sample` / `sobol.sample`.
 
 use super::{Design, DesignKind};
-use super::{DesignIssue, ExperimentSpec, MAX_POINTS, Point, grid_value, make_point};
+use super::{DesignIssue, ExperimentSpec, MAX_POINTS, Points, grid_value};
 use crate::model::rng::{self, Purpose};
 
 /// Default number of Morris grid levels.
@@ -208,25 +208,21 @@ impl ExperimentSpec {
 }
 
 /// Maps unit-scale rows onto the factors' ranges.
-fn to_points(ranges: &[Range], unit: &[Vec<f64>]) -> Vec<Point> {
-    let levels: Vec<(String, bool, Vec<f64>)> = ranges
+fn to_points(ranges: &[Range], unit: &[Vec<f64>]) -> Points {
+    let kinds: Vec<(String, bool)> = ranges
         .iter()
-        .map(|(key, integer, ..)| (key.clone(), *integer, Vec::new()))
+        .map(|(key, integer, ..)| (key.clone(), *integer))
         .collect();
-    unit.iter()
-        .enumerate()
-        .map(|(index, row)| {
-            let values = row
-                .iter()
-                .zip(ranges)
-                .map(|(&u, (_, integer, low, high))| {
-                    let value = grid_value(low + (high - low) * u);
-                    if *integer { value.round() } else { value }
-                })
-                .collect();
-            make_point(index, &levels, values)
+    let values = unit
+        .iter()
+        .flat_map(|row| {
+            row.iter().zip(ranges).map(|(&u, (_, integer, low, high))| {
+                let value = grid_value(low + (high - low) * u);
+                if *integer { value.round() } else { value }
+            })
         })
-        .collect()
+        .collect();
+    Points::rows(kinds, values)
 }
 
 /// Per trajectory, per step: the factor that moves and its direction (+1 or −1).
