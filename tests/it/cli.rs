@@ -732,7 +732,11 @@ fn wrong_type_in_a_set_names_that_set_only() {
 
 #[test]
 fn set_index_past_the_end_is_rejected() {
-    let message = set_refused("firms.5.policy.incentive=0.1");
+    let message = run_invalid(|_| {}, &["--set", "firms.5.policy.incentive=0.1"]);
+    assert!(
+        message.contains("firms.5.policy.incentive=0.1"),
+        "{message}"
+    );
     assert!(message.contains("past the end"), "{message}");
 }
 
