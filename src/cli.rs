@@ -68,13 +68,10 @@ pub struct ScenarioArgs {
     pub set: Vec<Override>,
 }
 
-#[derive(Debug, Args)]
-pub struct RunArgs {
-    /// Scenario file (TOML). Without it, the built-in baseline runs.
-    pub scenario: Option<PathBuf>,
-    /// Output directory [default: output/<scenario name>/].
-    #[arg(long, value_name = "DIR")]
-    pub out: Option<PathBuf>,
+/// `--seed`, `--replications` and `--ticks`: the seed and size of the runs, overriding the
+/// scenario's (run, and compare for scenarios it runs).
+#[derive(Debug, Args, Clone, Copy, Default)]
+pub struct RunSize {
     /// Master seed (overrides the scenario's `seed`).
     #[arg(long, value_name = "N")]
     pub seed: Option<u64>,
@@ -84,6 +81,17 @@ pub struct RunArgs {
     /// Ticks (weeks) per run (overrides the scenario's `ticks`).
     #[arg(long, value_name = "N")]
     pub ticks: Option<u32>,
+}
+
+#[derive(Debug, Args)]
+pub struct RunArgs {
+    /// Scenario file (TOML). Without it, the built-in baseline runs.
+    pub scenario: Option<PathBuf>,
+    /// Output directory [default: output/<scenario name>/].
+    #[arg(long, value_name = "DIR")]
+    pub out: Option<PathBuf>,
+    #[command(flatten)]
+    pub size: RunSize,
     /// Replace the results of a different scenario already in the output directory (without
     /// it, such a directory is refused and nothing is written).
     #[arg(long)]
@@ -113,16 +121,10 @@ pub struct CompareArgs {
     /// DIR/a and DIR/b.
     #[arg(long, value_name = "DIR")]
     pub out: Option<PathBuf>,
-    /// Master seed of scenarios run now (overrides their `seed`; the same for both, so they
-    /// are paired).
-    #[arg(long, value_name = "N")]
-    pub seed: Option<u64>,
-    /// Replications of scenarios run now (overrides their `replications`).
-    #[arg(long, value_name = "N")]
-    pub replications: Option<u32>,
-    /// Ticks of scenarios run now (overrides their `ticks`).
-    #[arg(long, value_name = "N")]
-    pub ticks: Option<u32>,
+    /// For A and B given as scenario files: the same seed for both (so they are paired),
+    /// replications and ticks.
+    #[command(flatten)]
+    pub size: RunSize,
     /// No table; errors still go to stderr.
     #[arg(long, short)]
     pub quiet: bool,

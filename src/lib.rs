@@ -3,9 +3,9 @@
 //!
 //! The crate is layered so that each layer only knows the one below it:
 //!
-//! - [`model`]: the pure model core (agents, rules, schedule). It knows nothing of files,
-//!   TOML or charts; it takes a validated [`model::Config`] and a seed and produces per-tick
-//!   observations.
+//! - [`model`]: the pure model core (agents, rules, the tick order, the schedule of
+//!   configuration changes). It knows nothing of files, TOML or charts; it takes a validated
+//!   [`model::Config`] and a seed and produces per-tick observations.
 //! - [`scenario`]: turns TOML text (plus `--set` overrides) into a validated [`scenario::Scenario`],
 //!   reporting bad input with file, line, column, key path and suggestions.
 //! - [`experiment`]: replications, seeds and parallelism; summaries and regime classification.

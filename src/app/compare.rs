@@ -265,9 +265,7 @@ fn arm_dir(path: &Path, into: &Path, args: &CompareArgs) -> Result<PathBuf, AppE
     let run_args = RunArgs {
         scenario: Some(path.to_owned()),
         out: Some(into.to_owned()),
-        seed: args.seed,
-        replications: args.replications,
-        ticks: args.ticks,
+        size: args.size,
         scenario_args: ScenarioArgs::default(),
         quiet: true,
         no_customers: true,

@@ -9,6 +9,7 @@
 use std::path::{Path, PathBuf};
 
 use super::{AppError, check_output_dir, flag_override, read_source, seed_override};
+use crate::cli::RunSize;
 use crate::scenario::{Override, Scenario, Source};
 
 /// Where a command's scenario comes from.
@@ -26,9 +27,7 @@ pub(crate) struct Request<'a> {
     /// `--set KEY=VALUE`, applied first, in order.
     pub sets: &'a [Override],
     /// `--seed`, `--replications`, `--ticks`, applied after the sets.
-    pub seed: Option<u64>,
-    pub replications: Option<u32>,
-    pub ticks: Option<u32>,
+    pub size: RunSize,
     /// Overrides a command builds from its own flags, applied last.
     pub extra: Vec<Override>,
     /// `--out`; without it, `output/<scenario name>/` followed by `default_subdir`.
@@ -44,9 +43,7 @@ impl<'a> Request<'a> {
         Request {
             origin,
             sets,
-            seed: None,
-            replications: None,
-            ticks: None,
+            size: RunSize::default(),
             extra: Vec::new(),
             out,
             default_subdir: None,
@@ -73,17 +70,22 @@ impl Inputs {
             Origin::SweepDir(dir) => super::sweep::sweep_source(dir)?,
         };
         let mut overrides = request.sets.to_vec();
-        if let Some(seed) = request.seed {
+        let RunSize {
+            seed,
+            replications,
+            ticks,
+        } = request.size;
+        if let Some(seed) = seed {
             overrides.push(seed_override(seed)?);
         }
-        if let Some(replications) = request.replications {
+        if let Some(replications) = replications {
             overrides.push(flag_override(
                 "replications",
                 "replications",
                 i64::from(replications),
             ));
         }
-        if let Some(ticks) = request.ticks {
+        if let Some(ticks) = ticks {
             overrides.push(flag_override("ticks", "ticks", i64::from(ticks)));
         }
         overrides.extend(request.extra);

@@ -28,9 +28,7 @@ pub fn run(args: &RunArgs) -> Result<RunOutcome, AppError> {
         scenario,
         out_dir,
     } = Inputs::load(Request {
-        seed: args.seed,
-        replications: args.replications,
-        ticks: args.ticks,
+        size: args.size,
         ..Request::new(
             Origin::File(args.scenario.as_deref()),
             &args.scenario_args.set,

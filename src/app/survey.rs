@@ -11,7 +11,7 @@ use super::AppError;
 use super::inputs::{Inputs, Origin, Request, check_memory};
 use super::progress::{Bar, bar};
 use super::run::RunOutcome;
-use crate::cli::SurveyArgs;
+use crate::cli::{RunSize, SurveyArgs};
 use crate::experiment::{self, FinalCustomers};
 use crate::output::{manifest, survey as files};
 use crate::scenario::{Override, Scenario, Source};
@@ -29,7 +29,10 @@ pub fn survey(args: &SurveyArgs) -> Result<RunOutcome, AppError> {
         scenario,
         out_dir,
     } = Inputs::load(Request {
-        seed: args.seed,
+        size: RunSize {
+            seed: args.seed,
+            ..RunSize::default()
+        },
         extra: behaviour_overrides(args),
         default_subdir: Some("survey"),
         warn: false,

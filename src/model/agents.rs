@@ -17,6 +17,12 @@ pub const VACANT: u8 = u8::MAX;
 /// Weight of one week in the recent-window counters (an exponential window of about 12 weeks).
 pub const WINDOW_RATE: f32 = 1.0 / 12.0;
 
+/// A recent-window count one week later, before this week's events are added (ODD step a).
+#[inline]
+pub fn window_decay(count: f32) -> f32 {
+    count * (1.0 - WINDOW_RATE)
+}
+
 /// A customer slot's private state. All psychological states lie in [0, 1].
 #[derive(Debug, Clone, Copy, PartialEq)]
 #[repr(C)]

@@ -1,11 +1,12 @@
-//! The pure model core: agents, rules and schedule. It knows nothing of files, TOML or charts.
+//! The pure model core: agents, rules and the tick order. It knows nothing of files, TOML or charts.
 //!
 //! - [`config`]: parameters, defaults and the model's preconditions ([`Config::validate`]).
 //! - [`agents`]: customer, public and employee records, and how they are born or hired.
 //! - [`network`]: the community graph.
 //! - [`rules`]: each submodel's functional form, as pure functions.
-//! - [`sim`]: the schedule of one tick ([`Simulation::step`]).
-//! - [`schedule`]: parameter changes during a run (policy changes and shocks).
+//! - [`sim`]: the tick order ([`Simulation::step`]).
+//! - [`schedule`]: the [`Schedule`] of configurations during a run (policy changes and shocks);
+//!   the only thing called a schedule in the code.
 //! - [`observe`]: the per-firm, per-tick observation ([`FirmTick`]).
 //! - [`rng`]: seeded, portable random streams.
 

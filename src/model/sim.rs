@@ -1,4 +1,5 @@
-//! The schedule: one tick of the model (docs/ODD.md, "Process overview and scheduling").
+//! The tick order: one tick of the model (docs/ODD.md, "Process overview and scheduling"). Not
+//! to be confused with [`super::Schedule`], the configurations a run switches between.
 //!
 //! A tick runs in three phases:
 //! 1. **Customers** (parallel over fixed blocks of [`BLOCK`] slots): engagement, the encounter,

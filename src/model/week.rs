@@ -6,7 +6,7 @@
 //! [`Block`], which holds everything the block writes (its random stream, its tallies per firm
 //! and its staff events).
 
-use super::agents::{Customer, CustomerBirth, Employee, Public, VACANT, WINDOW_RATE};
+use super::agents::{Customer, CustomerBirth, Employee, Public, VACANT, WINDOW_RATE, window_decay};
 use super::network::Network;
 use super::observe::Tally;
 use super::rng::{self, Stream};
@@ -556,7 +556,6 @@ struct Voiced {
 /// Step a (7.3): bookkeeping. Tenure +1; the recent-window counts and failure memory fade.
 fn bookkeeping(c: &mut Customer) {
     c.tenure += 1;
-    let keep = 1.0 - WINDOW_RATE;
     for count in [
         &mut c.recent_product,
         &mut c.recent_encounters,
@@ -567,7 +566,7 @@ fn bookkeeping(c: &mut Customer) {
         &mut c.recent_wom_negative,
         &mut c.recent_complaints,
     ] {
-        *count *= keep;
+        *count = window_decay(*count);
     }
     c.failure_memory *= rules::FAILURE_MEMORY_DECAY;
 }

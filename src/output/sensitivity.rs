@@ -16,30 +16,19 @@ use super::csv::{number, write_table};
 use crate::experiment::sensitivity::{Indices, OutcomeSensitivity, Sensitivity, recommendation};
 use crate::experiment::sweep::Plan;
 use crate::scenario::DesignKind;
+use crate::scenario::levers::short_name;
 
-/// Last path segments that do not name a factor on their own.
-const GENERIC: [&str; 6] = ["mean", "sd", "min", "max", "low", "high"];
-
-/// Short names of factor keys for charts and tables: the last segment of the dotted key
-/// (`firms.0.policy.service_recovery` → `service_recovery`), or the last two when the last is
-/// generic (`customers.vindictiveness.mean` → `vindictiveness.mean`) or not unique; the full key
-/// when even that is not unique.
+/// Names of factor keys for charts and tables: the project's short lever names
+/// ([`short_name`]: `firms.0.policy.service_recovery` → "service recovery"), or the full key
+/// where two factors would share a short name.
 pub fn short_names(keys: &[String]) -> Vec<String> {
-    let tail = |key: &str, n: usize| {
-        let parts: Vec<&str> = key.split('.').collect();
-        parts[parts.len().saturating_sub(n)..].join(".")
-    };
-    let one: Vec<String> = keys.iter().map(|k| tail(k, 1)).collect();
-    keys.iter()
-        .enumerate()
-        .map(|(i, key)| {
-            let unique = one.iter().filter(|o| **o == one[i]).count() == 1;
-            if unique && !GENERIC.contains(&one[i].as_str()) {
-                return one[i].clone();
-            }
-            let two = tail(key, 2);
-            if keys.iter().filter(|k| tail(k, 2) == two).count() == 1 {
-                two
+    let short: Vec<String> = keys.iter().map(|k| short_name(k)).collect();
+    short
+        .iter()
+        .zip(keys)
+        .map(|(name, key)| {
+            if short.iter().filter(|s| *s == name).count() == 1 {
+                name.clone()
             } else {
                 key.clone()
             }
@@ -237,22 +226,26 @@ mod tests {
     use super::*;
 
     #[test]
-    fn short_names_are_the_last_distinctive_segments() {
+    fn short_names_are_the_lever_names_unless_two_coincide() {
         let keys: Vec<String> = [
             "firms.0.policy.service_recovery",
             "customers.vindictiveness.mean",
             "firms.0.staff.rudeness",
             "firms.1.staff.rudeness",
+            "a.b.speed",
+            "c.d.speed",
         ]
         .map(String::from)
         .to_vec();
         assert_eq!(
             short_names(&keys),
             [
-                "service_recovery",
-                "vindictiveness.mean",
-                "firms.0.staff.rudeness",
-                "firms.1.staff.rudeness"
+                "service recovery",
+                "vindictiveness mean",
+                "staff rudeness",
+                "staff rudeness (firm 1)",
+                "a.b.speed",
+                "c.d.speed"
             ]
         );
     }

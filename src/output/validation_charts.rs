@@ -5,8 +5,9 @@
 //!   bar per factor from zero (the vertical zero line) to the effect of more of the factor on
 //!   net value, with its 95% interval as a whisker; blue for co-creation factors, vermillion
 //!   for co-destruction factors, each labelled by its name in the paper.
-//! - `recovery_paradox` (when the report has one): satisfaction against weeks relative to the
-//!   first failure, one line with a 95% band per arm, failures marked.
+//! - `recovery_paradox` (when the report has one): satisfaction minus the same customers' in the
+//!   no-failure arm against weeks relative to the first failure, one line with a 95% band per
+//!   arm, failures marked.
 //! - `hysteresis` (when the report has one): the state against the policy value, the ramp
 //!   down solid and the ramp back up dashed, each with a 95% band.
 //! - `path_model` (when the report has pattern 8): a forest plot of the 13 paths and indirect
@@ -130,7 +131,8 @@ fn line(label: &str, colour: usize, dash: Dash, points: &[(f64, Estimate)]) -> L
     }
 }
 
-/// The recovery-paradox chart: satisfaction by week relative to the first failure, per arm.
+/// The recovery-paradox chart: each arm's satisfaction minus the same customers' in the
+/// no-failure arm, by week relative to the first failure.
 pub fn recovery(comparison: &RecoveryComparison) -> Chart {
     let lines = comparison
         .arms
@@ -157,12 +159,13 @@ pub fn recovery(comparison: &RecoveryComparison) -> Chart {
         .collect();
     Chart {
         file_stem: RECOVERY_STEM.to_owned(),
-        title: "Recovery paradox: satisfaction after failures with good recovery (mean, 95% band)"
+        title: "Recovery paradox: satisfaction after recovered failures minus the same \
+                customers' without (mean, 95% band)"
             .to_owned(),
         x_label: "weeks relative to the first failure".to_owned(),
         panels: vec![Panel {
-            title: "satisfaction".to_owned(),
-            y_label: "satisfaction (0-1)".to_owned(),
+            title: "satisfaction difference from the no-failure arm".to_owned(),
+            y_label: "difference in satisfaction (0-1 scale)".to_owned(),
             lines,
         }],
         markers,

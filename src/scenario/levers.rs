@@ -280,8 +280,12 @@ pub fn lever_of(key: &str) -> Option<&'static Lever> {
     LEVERS.iter().find(|l| l.key == rest)
 }
 
+/// Last parts of a key that do not name anything on their own (`customers.vindictiveness.mean`).
+const GENERIC_PARTS: [&str; 6] = ["mean", "sd", "min", "max", "low", "high"];
+
 /// A short readable name for a scenario key: the lever's short name (with the firm number when
-/// it is not firm 0), or the key's last part with underscores as spaces.
+/// it is not firm 0), or the key's last part with underscores as spaces (the last two when the
+/// last is generic: `customers.vindictiveness.mean` → "vindictiveness mean").
 pub fn short_name(key: &str) -> String {
     if let Some(lever) = lever_of(key) {
         let firm = key.split('.').nth(1).unwrap_or("0");
@@ -291,7 +295,13 @@ pub fn short_name(key: &str) -> String {
             format!("{} (firm {firm})", lever.short)
         };
     }
-    key.rsplit('.').next().unwrap_or(key).replace('_', " ")
+    let mut parts = key.rsplit('.');
+    let last = parts.next().unwrap_or(key);
+    match parts.next() {
+        Some(owner) if GENERIC_PARTS.contains(&last) => format!("{owner} {last}"),
+        _ => last.to_owned(),
+    }
+    .replace('_', " ")
 }
 
 /// The default value of a lever, read from the model's `Firm::default()`.
@@ -429,6 +439,11 @@ mod tests {
             "staff rudeness (firm 1)"
         );
         assert_eq!(short_name("behaviour.loss_aversion"), "loss aversion");
+        assert_eq!(
+            short_name("customers.vindictiveness.mean"),
+            "vindictiveness mean"
+        );
+        assert_eq!(short_name("mean"), "mean");
     }
 
     #[test]

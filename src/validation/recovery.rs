@@ -37,7 +37,7 @@ use super::{
 };
 use crate::experiment::stats::Estimate;
 use crate::experiment::{self, Progress};
-use crate::model::agents::{Customer, WINDOW_RATE};
+use crate::model::agents::{Customer, window_decay};
 use crate::model::rules;
 use crate::model::{FirmTick, Simulation};
 use crate::scenario::Scenario;
@@ -79,14 +79,14 @@ pub fn batches(settings: &Settings) -> Vec<Batch> {
 }
 
 /// Whether the customer complained this week: its recent-complaint count rose above last
-/// week's decayed count (the same `f32` operations as the model's bookkeeping).
+/// week's count after the model's own weekly decay.
 fn complained(now: &Customer, before: &Customer) -> bool {
-    now.recent_complaints > before.recent_complaints * (1.0 - WINDOW_RATE)
+    now.recent_complaints > window_decay(before.recent_complaints)
 }
 
 /// Whether the customer engaged this week (its recent-encounter count rose).
 fn engaged(now: &Customer, before: &Customer) -> bool {
-    now.recent_encounters > before.recent_encounters * (1.0 - WINDOW_RATE)
+    now.recent_encounters > window_decay(before.recent_encounters)
 }
 
 /// A group member: its slot and its tenure in the week it joined the group.

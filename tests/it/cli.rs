@@ -630,6 +630,13 @@ fn run_invalid(prepare: impl FnOnce(&Path), extra: &[&str]) -> String {
     message
 }
 
+/// `run_invalid` with `--set SET`, whose message must name that `--set`; returns the message.
+fn set_refused(set: &str) -> String {
+    let message = run_invalid(|_| {}, &["--set", set]);
+    assert!(message.contains(&format!("--set {set}")), "{message}");
+    message
+}
+
 /// `run_invalid` with a scenario file `bad.toml` holding `text`.
 fn run_invalid_file(text: &str) -> String {
     let text = text.to_owned();
@@ -684,21 +691,13 @@ fn probability_out_of_range_in_a_file_is_located() {
 
 #[test]
 fn probability_out_of_range_in_a_set_names_the_set() {
-    let message = run_invalid(|_| {}, &["--set", "firms.0.policy.incentive=1.5"]);
-    assert!(
-        message.contains("--set firms.0.policy.incentive=1.5"),
-        "{message}"
-    );
+    let message = set_refused("firms.0.policy.incentive=1.5");
     assert!(message.contains("between 0 and 1"), "{message}");
 }
 
 #[test]
 fn nan_in_a_set_is_rejected() {
-    let message = run_invalid(|_| {}, &["--set", "firms.0.policy.incentive=nan"]);
-    assert!(
-        message.contains("--set firms.0.policy.incentive=nan"),
-        "{message}"
-    );
+    set_refused("firms.0.policy.incentive=nan");
 }
 
 #[test]
@@ -719,7 +718,7 @@ fn wrong_type_in_a_set_names_that_set_only() {
     // The contract's format for an override to blame: `--set KEY=VALUE: KEY.PATH: what is
     // wrong`, naming the offending override (not every override, nor the --ticks and
     // --replications flags as if they were --set arguments).
-    let message = run_invalid(|_| {}, &["--set", "population.initial=12.5"]);
+    let message = set_refused("population.initial=12.5");
     assert!(
         message.contains("--set population.initial=12.5: population.initial:"),
         "{message}"
@@ -743,12 +742,7 @@ fn set_index_past_the_end_is_rejected() {
 
 #[test]
 fn more_initial_customers_than_capacity_is_rejected() {
-    let message = run_invalid(|_| {}, &["--set", "population.initial=2000"]);
-    assert!(message.contains("population.initial"), "{message}");
-    assert!(
-        message.contains("--set population.initial=2000"),
-        "{message}"
-    );
+    set_refused("population.initial=2000");
 
     // In a file (without the small flags, which would override both values).
     let dir = tempdir();

@@ -29,6 +29,26 @@ fn manifest(dir: &Path) -> serde_json::Value {
     serde_json::from_str(&std::fs::read_to_string(dir.join("manifest.json")).unwrap()).unwrap()
 }
 
+/// `cocreate run FILE --out OUT -q`, which must succeed.
+fn run_ok(file: &Path, out: &Path) {
+    let output = cocreate(&["run", s(file), "--out", s(out), "-q"]);
+    assert!(output.status.success(), "{}", stderr(&output));
+}
+
+/// Writes the issue's `ok.toml` into `dir` and runs it into `dir/out`; returns both paths.
+fn ok_run(dir: &Path) -> (PathBuf, PathBuf) {
+    let file = write(dir, "ok.toml", OK);
+    let out = dir.join("out");
+    run_ok(&file, &out);
+    (file, out)
+}
+
+/// `cocreate sweep FILE --out OUT -q`, which must succeed.
+fn sweep_ok(file: &Path, out: &Path) {
+    let output = cocreate(&["sweep", s(file), "--out", s(out), "-q"]);
+    assert!(output.status.success(), "{}", stderr(&output));
+}
+
 // Item 1: planning memory is O(points) (see also `planning_memory` in this file's bench-like
 // test below, which measures 10^4 and 10^5 points).
 
@@ -158,13 +178,7 @@ fn the_output_directory_is_checked_before_planning() {
 #[test]
 fn a_failed_run_leaves_no_manifest_over_new_files() {
     let dir = tempfile::tempdir().unwrap();
-    let file = write(dir.path(), "ok.toml", OK);
-    let out = dir.path().join("out");
-    assert!(
-        cocreate(&["run", s(&file), "--out", s(&out), "-q"])
-            .status
-            .success()
-    );
+    let (file, out) = ok_run(dir.path());
     assert_eq!(manifest(&out)["seed"], 42);
     // Make one chart impossible to replace (as `chattr +i` did): a non-empty directory in its
     // place cannot be renamed over.
@@ -198,13 +212,7 @@ fn a_failed_run_leaves_no_manifest_over_new_files() {
 #[test]
 fn verify_checks_every_file_against_the_manifest() {
     let dir = tempfile::tempdir().unwrap();
-    let file = write(dir.path(), "ok.toml", OK);
-    let out = dir.path().join("out");
-    assert!(
-        cocreate(&["run", s(&file), "--out", s(&out), "-q"])
-            .status
-            .success()
-    );
+    let (_, out) = ok_run(dir.path());
     let files = manifest(&out)["files"].as_array().unwrap().len();
     assert_eq!(manifest(&out)["sha256"].as_object().unwrap().len(), files);
     let ok = cocreate(&["verify", s(&out)]);
@@ -233,13 +241,7 @@ fn verify_checks_every_file_against_the_manifest() {
 #[test]
 fn kill_9_at_random_moments_never_leaves_a_lying_manifest() {
     let dir = tempfile::tempdir().unwrap();
-    let file = write(dir.path(), "ok.toml", OK);
-    let out = dir.path().join("out");
-    assert!(
-        cocreate(&["run", s(&file), "--out", s(&out), "-q"])
-            .status
-            .success()
-    );
+    let (file, out) = ok_run(dir.path());
     // Time one run, then kill runs at moments spread over that time (a fixed, varied
     // schedule: deterministic and still covering every phase: CSVs, charts, manifest).
     let started = std::time::Instant::now();
@@ -337,16 +339,8 @@ fn runs_and_sweeps_do_not_share_a_directory() {
     let sweep = write(dir.path(), "sw2.toml", &sw2());
     let run_dir = dir.path().join("r");
     let sweep_dir = dir.path().join("s");
-    assert!(
-        cocreate(&["run", s(&ok), "--out", s(&run_dir), "-q"])
-            .status
-            .success()
-    );
-    assert!(
-        cocreate(&["sweep", s(&sweep), "--out", s(&sweep_dir), "-q"])
-            .status
-            .success()
-    );
+    run_ok(&ok, &run_dir);
+    sweep_ok(&sweep, &sweep_dir);
     let into_run = cocreate(&["sweep", s(&sweep), "--out", s(&run_dir), "-q"]);
     assert_eq!(into_run.status.code(), Some(2));
     assert!(stderr(&into_run).contains("holds the results of `cocreate run`"));
@@ -362,13 +356,7 @@ fn runs_and_sweeps_do_not_share_a_directory() {
 #[test]
 fn a_different_scenario_does_not_clobber_results_without_force() {
     let dir = tempfile::tempdir().unwrap();
-    let ok = write(dir.path(), "ok.toml", OK);
-    let out = dir.path().join("out");
-    assert!(
-        cocreate(&["run", s(&ok), "--out", s(&out), "-q"])
-            .status
-            .success()
-    );
+    let (ok, out) = ok_run(dir.path());
     let before = std::fs::read(out.join("summary.csv")).unwrap();
     let other = cocreate(&[
         "run",
@@ -383,11 +371,7 @@ fn a_different_scenario_does_not_clobber_results_without_force() {
     assert!(stderr(&other).contains("--force"), "{}", stderr(&other));
     assert_eq!(std::fs::read(out.join("summary.csv")).unwrap(), before);
     // The same scenario again is fine, and --force replaces.
-    assert!(
-        cocreate(&["run", s(&ok), "--out", s(&out), "-q"])
-            .status
-            .success()
-    );
+    run_ok(&ok, &out);
     let forced = cocreate(&[
         "run",
         s(&ok),
@@ -534,11 +518,7 @@ fn a_set_key_of_20000_segments_is_refused_naming_its_first_segment() {
 fn finished_sweep(dir: &Path) -> PathBuf {
     let sweep = write(dir, "sw2.toml", &sw2());
     let out = dir.join("s");
-    assert!(
-        cocreate(&["sweep", s(&sweep), "--out", s(&out), "-q"])
-            .status
-            .success()
-    );
+    sweep_ok(&sweep, &out);
     out
 }
 
@@ -668,11 +648,7 @@ fn stale_temporaries_are_removed_at_start_and_on_sigterm() {
     // Left by a killed writer (pid 999999999 cannot exist).
     write(&out, ".customers.csv.tmp-999999999-1-0", "x");
     write(&out.join("charts"), ".value.png.tmp-999999999-2-0", "x");
-    assert!(
-        cocreate(&["run", s(&ok), "--out", s(&out), "-q"])
-            .status
-            .success()
-    );
+    run_ok(&ok, &out);
     let temporaries = |dir: &Path| {
         std::fs::read_dir(dir)
             .unwrap()

@@ -7,7 +7,7 @@ use std::collections::HashMap;
 use std::path::{Path, PathBuf};
 use std::process::Output;
 
-use super::util::cocreate_here;
+use super::util::{self, cocreate_here};
 
 /// Runs `cocreate ARGS` on two threads.
 fn cocreate(args: &[&str]) -> Output {
@@ -29,21 +29,10 @@ fn scenario(dir: &Path, name: &str, design: &str) -> PathBuf {
     path
 }
 
+/// [`util::sweep`], which must succeed.
 fn sweep(path: &Path, out: &Path, extra: &[&str]) -> Output {
-    let mut args = vec![
-        "sweep",
-        path.to_str().unwrap(),
-        "--out",
-        out.to_str().unwrap(),
-        "--quiet",
-    ];
-    args.extend_from_slice(extra);
-    let output = cocreate(&args);
-    assert!(
-        output.status.success(),
-        "{}",
-        String::from_utf8_lossy(&output.stderr)
-    );
+    let output = util::sweep(path, out, extra);
+    util::assert_success(&output);
     output
 }
 

@@ -6,7 +6,7 @@ use std::path::{Path, PathBuf};
 use std::process::{Output, Stdio};
 use std::time::{Duration, Instant};
 
-use super::util::{bin, cocreate_here, stderr};
+use super::util::{bin, cocreate_here, stderr, sweep};
 
 /// Runs `cocreate ARGS` on two threads.
 fn cocreate(args: &[&str]) -> Output {
@@ -61,18 +61,6 @@ fn assert_same_results(a: &Path, b: &Path) {
             );
         }
     }
-}
-
-fn sweep(path: &Path, out: &Path, extra: &[&str]) -> Output {
-    let mut args = vec![
-        "sweep",
-        path.to_str().unwrap(),
-        "--out",
-        out.to_str().unwrap(),
-        "--quiet",
-    ];
-    args.extend_from_slice(extra);
-    cocreate(&args)
 }
 
 fn charts(dir: &Path) -> Vec<String> {

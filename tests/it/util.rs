@@ -33,6 +33,19 @@ pub fn cocreate_here<S: AsRef<OsStr>>(args: &[S], env: &[(&str, &str)]) -> Outpu
     command.output().expect("cannot start the cocreate binary")
 }
 
+/// Runs `cocreate sweep PATH --out OUT --quiet EXTRA...` on two threads, as the sweep tests do.
+pub fn sweep(path: &Path, out: &Path, extra: &[&str]) -> Output {
+    let mut args = vec![
+        "sweep",
+        path.to_str().unwrap(),
+        "--out",
+        out.to_str().unwrap(),
+        "--quiet",
+    ];
+    args.extend_from_slice(extra);
+    cocreate_here(&args, &[("RAYON_NUM_THREADS", "2")])
+}
+
 /// The command's standard output as text.
 pub fn stdout(output: &Output) -> String {
     String::from_utf8_lossy(&output.stdout).into_owned()
