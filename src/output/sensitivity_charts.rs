@@ -508,6 +508,20 @@ fn draw_morris_panel<DB: DrawingBackend>(
             style,
         )))?;
     }
+    let pixels: Vec<(i32, i32)> = points.iter().map(|p| to_px(p.mu_star, p.sigma)).collect();
+    draw_point_labels(&plot_area, &points, &pixels, &obstacles, &bounds)?;
+    draw_ranked_list(&list_area, &panel.points)
+}
+
+/// Each point's name beside it, clear of the other labels and of `obstacles`, with a leader
+/// line where the name had to move away from its point.
+fn draw_point_labels<DB: DrawingBackend>(
+    area: &DrawingArea<DB, Shift>,
+    points: &[&MorrisPoint],
+    pixels: &[(i32, i32)],
+    obstacles: &[Rect],
+    bounds: &Rect,
+) -> Result<(), DrawingAreaErrorKind<DB::ErrorType>> {
     let label_style = font(MARKER_FONT_SIZE).color(&TEXT_COLOUR);
     // Labels keep a few pixels from each other, so that a rank never reads as part of the
     // next label ("6 5 vindictiveness").
@@ -515,22 +529,21 @@ fn draw_morris_panel<DB: DrawingBackend>(
         let (w, h) = text_size(text, &label_style);
         (charts::to_i32(w) + 2 * LABEL_PAD, charts::to_i32(h) + 2)
     };
-    let pixels: Vec<(i32, i32)> = points.iter().map(|p| to_px(p.mu_star, p.sigma)).collect();
     let names: Vec<String> = points.iter().map(|p| p.label.clone()).collect();
-    for label in place_labels(&pixels, &names, measure, &obstacles, &bounds) {
+    for label in place_labels(pixels, &names, measure, obstacles, bounds) {
         if label.leader {
-            plot_area.draw(&PathElement::new(
+            area.draw(&PathElement::new(
                 vec![label.point, label.rect.nearest(label.point)],
                 RGBColor(150, 150, 150).stroke_width(1),
             ))?;
         }
-        plot_area.draw(&Text::new(
+        area.draw(&Text::new(
             label.text,
             (label.rect.x0 + LABEL_PAD, label.rect.y0 + 1),
             label_style.pos(Pos::new(HPos::Left, VPos::Top)),
         ))?;
     }
-    draw_ranked_list(&list_area, &panel.points)
+    Ok(())
 }
 
 /// The factors ranked by μ*, numbered as their points: the named ones dark, the others grey.
