@@ -16,13 +16,19 @@
 # per seed, fitted with the cross-lagged panel model (scripts/fit-panel.R), which must recover
 # the model's causal direction (docs/ODD.md, "Panel surveys") in at least 4 of the 5 seeds.
 # Two of these checks do not hold on the current model and are reported but not counted unless
-# SEM_STRICT=1 (issue 15 stays open for them): the virtuous firm's typical respondents, screened,
-# where FV -> PVC comes out significant in 2 of 5 seeds, and the panel step, where the composite
-# scores' measurement error makes EV -> PVC and PVC -> SV positive at the second lag in 4 of 5
-# seeds even though the agents' own states show no such effect (docs/ODD.md, "Findings under
-# `typical`" and "Panel surveys").
+# SEM_STRICT=1 (issue 15 stays open for them), for reasons measured in docs/ODD.md:
+#   - the virtuous firm's typical respondents, screened, where FV -> PVC comes out significant in
+#     2 of 5 seeds (10 of seeds 1-20): the model links FV to PVC through empowerment and
+#     self-efficacy after recovered complaints, constructs Huang & Suo's model leaves out
+#     ("Findings under `typical`");
+#   - the panel step, where the composite scores' measurement error makes EV -> PVC and PVC -> SV
+#     positive at the second lag in 4 of 5 seeds although the agents' own states show no such
+#     effect; no estimator tried corrects it (reliability-corrected, two-step and Croon latent
+#     models count the common-method factor as true score and meet near-collinear latent
+#     predictors at week 208; "Panel surveys", scripts/panel-estimators.R).
 # The seeds are 1-5 by default (SEM_SEEDS="..." to try others); they were not picked: the model
-# was calibrated so that any five seeds pass (docs/ODD.md, "Survey measurement model").
+# was calibrated so that any five seeds pass the clean steps (docs/ODD.md, "Survey measurement
+# model").
 #
 # Installs R and lavaan from Debian's packages if Rscript or lavaan is missing (needs root).
 # Uses the release binary that `cargo test --release` built (builds it if missing).
