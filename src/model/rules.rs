@@ -6,6 +6,7 @@
 //! the ODD (the section is given with each group).
 
 use super::agents::Employee;
+use super::shortcuts;
 
 /// Experience values (Huang & Suo 2021; docs/ODD.md 7.4, 7.12, 7.15, 7.18): what each kind of
 /// experience teaches, and how fast.
@@ -189,10 +190,16 @@ pub fn toward(x: f32, target: f32, rate: f32) -> f32 {
 pub const LOYALTY_FALL: f32 = 2.25;
 
 /// Loyalty after one week: it moves toward the convex target `satisfaction^convexity`
-/// (Jones & Sasser 1995), falling [`LOYALTY_FALL`] times faster than it rises.
+/// (Jones & Sasser 1995), falling [`LOYALTY_FALL`] times faster than it rises. At the default
+/// convexity 2 the target is `powf`'s value from a cheaper path ([`shortcuts::powf_square`]).
 #[inline]
 pub fn loyalty_step(loyalty: f32, satisfaction: f32, convexity: f32, rate: f32) -> f32 {
-    let target = satisfaction.max(0.0).powf(convexity);
+    let base = satisfaction.max(0.0);
+    let target = if convexity == 2.0 {
+        shortcuts::powf_square(base)
+    } else {
+        base.powf(convexity)
+    };
     let rate = if target >= loyalty {
         rate
     } else {
