@@ -517,6 +517,17 @@ pub fn churn_hazard(
         .clamp(0.0, 1.0)
 }
 
+/// An upper bound of [`churn_hazard`] for every loyalty in [0, 1] and grievance at most 1: the
+/// hazard's operations in the same order, at loyalty 0 (the largest exponent, `slope / 2`) and
+/// grievance 1, with `exp` raised by 2⁻¹² to cover `expf`'s rounding. Rounding to nearest is
+/// monotone, so no customer's hazard exceeds it; a churn draw at or above it is settled
+/// without `exp` (the week's churn step), with the same outcome.
+#[inline]
+pub fn churn_hazard_ceiling(base: f32, loyalty_slope: f32, grievance_factor: f32) -> f32 {
+    let largest_exp = (0.5 * loyalty_slope).exp() * (1.0 + 1.0 / 4096.0);
+    (base * largest_exp * (1.0 + grievance_factor)).clamp(0.0, 1.0)
+}
+
 /// Reputation target from the week's word of mouth about the firm, negative WOM weighted more.
 #[inline]
 pub fn reputation_target(positive: f64, negative: f64, negative_weight: f64) -> Option<f64> {
@@ -787,6 +798,27 @@ mod tests {
         assert!(h(0.9, 0.0) < h(0.5, 0.0));
         assert!(h(0.5, 0.5) > h(0.5, 0.0));
         assert!((h(0.5, 0.0) - 0.004).abs() < 1e-7);
+    }
+
+    #[test]
+    fn no_hazard_exceeds_the_weeks_ceiling() {
+        let mut rng = crate::model::rng::stream(4, crate::model::rng::Purpose::Design, 0, 0);
+        for (base, slope, factor) in [(0.004, 3.0, 3.0), (0.02, 0.0, 0.0), (0.001, 20.0, 50.0)] {
+            let ceiling = churn_hazard_ceiling(base, slope, factor);
+            let mut highest = 0.0f32;
+            for i in 0..200_000 {
+                let (loyalty, grievance) = match i {
+                    0 => (0.0, 1.0),
+                    1 => (f32::from_bits(1), 1.0),
+                    _ => (crate::model::rng::unit(&mut rng), crate::model::rng::unit(&mut rng)),
+                };
+                let hazard = churn_hazard(base, slope, factor, loyalty, grievance);
+                assert!(hazard <= ceiling, "{hazard} > {ceiling} at {loyalty}, {grievance}");
+                highest = highest.max(hazard);
+            }
+            // Close to the largest hazard: most draws are settled by it.
+            assert!(ceiling <= (highest * 1.001).min(1.0), "{ceiling} vs {highest}");
+        }
     }
 
     #[test]

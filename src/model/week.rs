@@ -66,6 +66,8 @@ pub(super) struct Constants {
     pub churn_grievance: f32,
     pub switching: f32,
     pub fill_chance: f32,
+    /// [`rules::churn_hazard_ceiling`] of this week's churn parameters.
+    pub churn_ceiling: f32,
 }
 
 /// Everything a block reads during the customer phase.
@@ -490,14 +492,7 @@ impl Block<'_> {
     /// still counted).
     fn churn(&mut self, c: &mut Customer, week: &mut Week) -> u8 {
         let k = &self.context.constants;
-        let hazard = rules::churn_hazard(
-            k.base_churn,
-            k.churn_slope,
-            k.churn_grievance,
-            c.loyalty,
-            c.grievance,
-        );
-        if week.decision.churn >= hazard {
+        if !leaves(c, week.decision.churn, k) {
             return week.flags;
         }
         self.tallies[week.firm].churned += 1.0;
@@ -551,6 +546,25 @@ struct Outcome {
 struct Voiced {
     handling: Handling,
     q: Option<f32>,
+}
+
+/// Step p, the decision (7.20): whether the churn draw `u` falls below the customer's hazard.
+/// Most draws lie above the week's ceiling of every customer's hazard and are settled without
+/// `exp` ([`rules::churn_hazard_ceiling`], which holds for loyalty in [0, 1] and grievance at
+/// most 1, the states' ranges), with the same outcome.
+#[inline(always)]
+fn leaves(c: &Customer, u: f32, k: &Constants) -> bool {
+    let within_ceiling = c.loyalty >= 0.0 && c.grievance <= 1.0;
+    if within_ceiling && u >= k.churn_ceiling {
+        return false;
+    }
+    u < rules::churn_hazard(
+        k.base_churn,
+        k.churn_slope,
+        k.churn_grievance,
+        c.loyalty,
+        c.grievance,
+    )
 }
 
 /// Step a (7.3): bookkeeping. Tenure +1; the recent-window counts and failure memory fade.
