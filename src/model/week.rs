@@ -116,6 +116,10 @@ struct Week {
     heard: bool,
     /// Public flags: revenge taken, word of mouth spoken.
     flags: u8,
+    /// The value of this week's product use and the expectation it was judged against, if
+    /// step b judged it (product engagement): step i reuses it while no encounter has moved the
+    /// expectation since (the same `powf`, not computed twice).
+    use_value: Option<(f32, f32)>,
 }
 
 /// The two kinds of service encounter (docs/ODD.md 7.4, 7.6).
@@ -154,11 +158,12 @@ impl Block<'_> {
             prior_loyalty: c.loyalty,
             heard: false,
             flags: 0,
+            use_value: None,
         };
         bookkeeping(c);
         self.product_engagement(c, &mut week);
         self.participation(c, &mut week);
-        self.product_use(c);
+        self.product_use(c, &week);
         empowerment(c, week.heard);
         experience_drift(c);
         self.revenge(c, &mut week);
@@ -180,6 +185,7 @@ impl Block<'_> {
         }
         c.recent_product += WINDOW_RATE;
         let use_value = experienced_value(firm.quality, c.expectation, &self.context.constants);
+        week.use_value = Some((c.expectation, use_value));
         let user = rules::ProductUser {
             expertise: c.expertise,
         };
@@ -373,9 +379,14 @@ impl Block<'_> {
 
     /// Step i (7.13): product use. Every active customer uses the product every week; the
     /// week's use is judged against the expectation after this week's encounters.
-    fn product_use(&mut self, c: &mut Customer) {
-        let quality = self.context.firms[c.firm as usize].quality;
-        let use_value = experienced_value(quality, c.expectation, &self.context.constants);
+    fn product_use(&mut self, c: &mut Customer, week: &Week) {
+        let use_value = match week.use_value {
+            Some((expectation, value)) if expectation.to_bits() == c.expectation.to_bits() => value,
+            _ => {
+                let quality = self.context.firms[week.firm].quality;
+                experienced_value(quality, c.expectation, &self.context.constants)
+            }
+        };
         c.satisfaction = rules::toward(
             c.satisfaction,
             rules::satisfaction_target(c.expectation, use_value),
