@@ -810,14 +810,23 @@ mod tests {
                 let (loyalty, grievance) = match i {
                     0 => (0.0, 1.0),
                     1 => (f32::from_bits(1), 1.0),
-                    _ => (crate::model::rng::unit(&mut rng), crate::model::rng::unit(&mut rng)),
+                    _ => (
+                        crate::model::rng::unit(&mut rng),
+                        crate::model::rng::unit(&mut rng),
+                    ),
                 };
                 let hazard = churn_hazard(base, slope, factor, loyalty, grievance);
-                assert!(hazard <= ceiling, "{hazard} > {ceiling} at {loyalty}, {grievance}");
+                assert!(
+                    hazard <= ceiling,
+                    "{hazard} > {ceiling} at {loyalty}, {grievance}"
+                );
                 highest = highest.max(hazard);
             }
             // Close to the largest hazard: most draws are settled by it.
-            assert!(ceiling <= (highest * 1.001).min(1.0), "{ceiling} vs {highest}");
+            assert!(
+                ceiling <= (highest * 1.001).min(1.0),
+                "{ceiling} vs {highest}"
+            );
         }
     }
 

@@ -57,7 +57,10 @@ mod tests {
         let all = u64::from(last - first + 1);
         // glibc's powf differs from the square for some bases (else this test could not tell
         // a wrong shortcut), and most bases take the cheap path.
-        assert!(differs > 0, "powf(s, 2) is the square everywhere: nothing tested");
+        assert!(
+            differs > 0,
+            "powf(s, 2) is the square everywhere: nothing tested"
+        );
         assert!(cheap > all * 8 / 10, "{cheap} of {all} cheap");
     }
 
