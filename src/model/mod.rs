@@ -9,6 +9,7 @@
 //!   the only thing called a schedule in the code.
 //! - [`observe`]: the per-firm, per-tick observation ([`FirmTick`]).
 //! - [`rng`]: seeded, portable random streams.
+//! - `shortcuts`: cheaper paths to the libm values the rules need, bit for bit the same.
 
 pub mod agents;
 pub mod config;
@@ -17,6 +18,7 @@ pub mod observe;
 pub mod rng;
 pub mod rules;
 pub mod schedule;
+mod shortcuts;
 pub mod sim;
 mod week;
 

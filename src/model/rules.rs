@@ -6,6 +6,7 @@
 //! the ODD (the section is given with each group).
 
 use super::agents::Employee;
+use super::shortcuts;
 
 /// Experience values (Huang & Suo 2021; docs/ODD.md 7.4, 7.12, 7.15, 7.18): what each kind of
 /// experience teaches, and how fast.
@@ -189,10 +190,16 @@ pub fn toward(x: f32, target: f32, rate: f32) -> f32 {
 pub const LOYALTY_FALL: f32 = 2.25;
 
 /// Loyalty after one week: it moves toward the convex target `satisfaction^convexity`
-/// (Jones & Sasser 1995), falling [`LOYALTY_FALL`] times faster than it rises.
+/// (Jones & Sasser 1995), falling [`LOYALTY_FALL`] times faster than it rises. At the default
+/// convexity 2 the target is `powf`'s value from a cheaper path ([`shortcuts::powf_square`]).
 #[inline]
 pub fn loyalty_step(loyalty: f32, satisfaction: f32, convexity: f32, rate: f32) -> f32 {
-    let target = satisfaction.max(0.0).powf(convexity);
+    let base = satisfaction.max(0.0);
+    let target = if convexity == 2.0 {
+        shortcuts::powf_square(base)
+    } else {
+        base.powf(convexity)
+    };
     let rate = if target >= loyalty {
         rate
     } else {
@@ -510,6 +517,17 @@ pub fn churn_hazard(
         .clamp(0.0, 1.0)
 }
 
+/// An upper bound of [`churn_hazard`] for every loyalty in [0, 1] and grievance at most 1: the
+/// hazard's operations in the same order, at loyalty 0 (the largest exponent, `slope / 2`) and
+/// grievance 1, with `exp` raised by 2⁻¹² to cover `expf`'s rounding. Rounding to nearest is
+/// monotone, so no customer's hazard exceeds it; a churn draw at or above it is settled
+/// without `exp` (the week's churn step), with the same outcome.
+#[inline]
+pub fn churn_hazard_ceiling(base: f32, loyalty_slope: f32, grievance_factor: f32) -> f32 {
+    let largest_exp = (0.5 * loyalty_slope).exp() * (1.0 + 1.0 / 4096.0);
+    (base * largest_exp * (1.0 + grievance_factor)).clamp(0.0, 1.0)
+}
+
 /// Reputation target from the week's word of mouth about the firm, negative WOM weighted more.
 #[inline]
 pub fn reputation_target(positive: f64, negative: f64, negative_weight: f64) -> Option<f64> {
@@ -780,6 +798,36 @@ mod tests {
         assert!(h(0.9, 0.0) < h(0.5, 0.0));
         assert!(h(0.5, 0.5) > h(0.5, 0.0));
         assert!((h(0.5, 0.0) - 0.004).abs() < 1e-7);
+    }
+
+    #[test]
+    fn no_hazard_exceeds_the_weeks_ceiling() {
+        let mut rng = crate::model::rng::stream(4, crate::model::rng::Purpose::Design, 0, 0);
+        for (base, slope, factor) in [(0.004, 3.0, 3.0), (0.02, 0.0, 0.0), (0.001, 20.0, 50.0)] {
+            let ceiling = churn_hazard_ceiling(base, slope, factor);
+            let mut highest = 0.0f32;
+            for i in 0..200_000 {
+                let (loyalty, grievance) = match i {
+                    0 => (0.0, 1.0),
+                    1 => (f32::from_bits(1), 1.0),
+                    _ => (
+                        crate::model::rng::unit(&mut rng),
+                        crate::model::rng::unit(&mut rng),
+                    ),
+                };
+                let hazard = churn_hazard(base, slope, factor, loyalty, grievance);
+                assert!(
+                    hazard <= ceiling,
+                    "{hazard} > {ceiling} at {loyalty}, {grievance}"
+                );
+                highest = highest.max(hazard);
+            }
+            // Close to the largest hazard: most draws are settled by it.
+            assert!(
+                ceiling <= (highest * 1.001).min(1.0),
+                "{ceiling} vs {highest}"
+            );
+        }
     }
 
     #[test]

@@ -360,6 +360,11 @@ impl Simulation {
             churn_grievance: m.churn_grievance as f32,
             switching: m.switching as f32,
             fill_chance: (m.acquisition_rate * 2.0 * best_reputation).clamp(0.0, 1.0) as f32,
+            churn_ceiling: rules::churn_hazard_ceiling(
+                m.base_churn as f32,
+                m.churn_loyalty_slope as f32,
+                m.churn_grievance as f32,
+            ),
         }
     }
 

@@ -66,6 +66,8 @@ pub(super) struct Constants {
     pub churn_grievance: f32,
     pub switching: f32,
     pub fill_chance: f32,
+    /// [`rules::churn_hazard_ceiling`] of this week's churn parameters.
+    pub churn_ceiling: f32,
 }
 
 /// Everything a block reads during the customer phase.
@@ -114,6 +116,10 @@ struct Week {
     heard: bool,
     /// Public flags: revenge taken, word of mouth spoken.
     flags: u8,
+    /// The value of this week's product use and the expectation it was judged against, if
+    /// step b judged it (product engagement): step i reuses it while no encounter has moved the
+    /// expectation since (the same `powf`, not computed twice).
+    use_value: Option<(f32, f32)>,
 }
 
 /// The two kinds of service encounter (docs/ODD.md 7.4, 7.6).
@@ -152,11 +158,12 @@ impl Block<'_> {
             prior_loyalty: c.loyalty,
             heard: false,
             flags: 0,
+            use_value: None,
         };
         bookkeeping(c);
         self.product_engagement(c, &mut week);
         self.participation(c, &mut week);
-        self.product_use(c);
+        self.product_use(c, &week);
         empowerment(c, week.heard);
         experience_drift(c);
         self.revenge(c, &mut week);
@@ -178,6 +185,7 @@ impl Block<'_> {
         }
         c.recent_product += WINDOW_RATE;
         let use_value = experienced_value(firm.quality, c.expectation, &self.context.constants);
+        week.use_value = Some((c.expectation, use_value));
         let user = rules::ProductUser {
             expertise: c.expertise,
         };
@@ -371,9 +379,14 @@ impl Block<'_> {
 
     /// Step i (7.13): product use. Every active customer uses the product every week; the
     /// week's use is judged against the expectation after this week's encounters.
-    fn product_use(&mut self, c: &mut Customer) {
-        let quality = self.context.firms[c.firm as usize].quality;
-        let use_value = experienced_value(quality, c.expectation, &self.context.constants);
+    fn product_use(&mut self, c: &mut Customer, week: &Week) {
+        let use_value = match week.use_value {
+            Some((expectation, value)) if expectation.to_bits() == c.expectation.to_bits() => value,
+            _ => {
+                let quality = self.context.firms[week.firm].quality;
+                experienced_value(quality, c.expectation, &self.context.constants)
+            }
+        };
         c.satisfaction = rules::toward(
             c.satisfaction,
             rules::satisfaction_target(c.expectation, use_value),
@@ -490,14 +503,7 @@ impl Block<'_> {
     /// still counted).
     fn churn(&mut self, c: &mut Customer, week: &mut Week) -> u8 {
         let k = &self.context.constants;
-        let hazard = rules::churn_hazard(
-            k.base_churn,
-            k.churn_slope,
-            k.churn_grievance,
-            c.loyalty,
-            c.grievance,
-        );
-        if week.decision.churn >= hazard {
+        if !leaves(c, week.decision.churn, k) {
             return week.flags;
         }
         self.tallies[week.firm].churned += 1.0;
@@ -551,6 +557,25 @@ struct Outcome {
 struct Voiced {
     handling: Handling,
     q: Option<f32>,
+}
+
+/// Step p, the decision (7.20): whether the churn draw `u` falls below the customer's hazard.
+/// Most draws lie above the week's ceiling of every customer's hazard and are settled without
+/// `exp` ([`rules::churn_hazard_ceiling`], which holds for loyalty in [0, 1] and grievance at
+/// most 1, the states' ranges), with the same outcome.
+#[inline(always)]
+fn leaves(c: &Customer, u: f32, k: &Constants) -> bool {
+    let within_ceiling = c.loyalty >= 0.0 && c.grievance <= 1.0;
+    if within_ceiling && u >= k.churn_ceiling {
+        return false;
+    }
+    u < rules::churn_hazard(
+        k.base_churn,
+        k.churn_slope,
+        k.churn_grievance,
+        c.loyalty,
+        c.grievance,
+    )
 }
 
 /// Step a (7.3): bookkeeping. Tenure +1; the recent-window counts and failure memory fade.
