@@ -57,26 +57,58 @@ pub struct Settings {
     /// Fewer replications and smaller populations, for continuous integration. The pass
     /// criteria are the same.
     pub quick: bool,
+    /// A master seed for every batch in place of its scenario's own (`--seed`): another set of
+    /// replication seeds, i.e. other random numbers for the same model. The battery's verdicts
+    /// must not depend on it (pattern 2's quick design is sized for that; see
+    /// [`factors::QUICK`]).
+    pub seed: Option<u64>,
 }
 
 impl Settings {
+    /// The quick battery with the scenarios' own seeds (what `cargo test` runs).
+    pub const QUICK: Settings = Settings {
+        quick: true,
+        seed: None,
+    };
+    /// The full battery with the scenarios' own seeds.
+    pub const FULL: Settings = Settings {
+        quick: false,
+        seed: None,
+    };
+
     /// "quick" or "full".
     pub fn mode(&self) -> &'static str {
         if self.quick { "quick" } else { "full" }
     }
 
-    /// Overrides of a batch's sample size: `quick` or `full` replications, and in quick mode a
-    /// 4,000-slot population (80% filled) instead of the scenario's own.
+    /// The overrides every batch starts with: the master seed, if one is set.
+    pub fn common(&self) -> Vec<String> {
+        self.seed
+            .map(|seed| format!("seed={seed}"))
+            .into_iter()
+            .collect()
+    }
+
+    /// The common overrides and `quick` or `full` replications (the scenario's own population).
+    pub fn replications(&self, quick: u32, full: u32) -> Vec<String> {
+        let mut sets = self.common();
+        sets.push(format!(
+            "replications={}",
+            if self.quick { quick } else { full }
+        ));
+        sets
+    }
+
+    /// Overrides of a batch's sample size: the common overrides, `quick` or `full`
+    /// replications, and in quick mode a 4,000-slot population (80% filled) instead of the
+    /// scenario's own.
     pub fn sample_size(&self, quick: u32, full: u32) -> Vec<String> {
+        let mut sets = self.replications(quick, full);
         if self.quick {
-            vec![
-                format!("replications={quick}"),
-                "population.capacity=4000".to_owned(),
-                "population.initial=3200".to_owned(),
-            ]
-        } else {
-            vec![format!("replications={full}")]
+            sets.push("population.capacity=4000".to_owned());
+            sets.push("population.initial=3200".to_owned());
         }
+        sets
     }
 }
 
@@ -461,7 +493,7 @@ mod tests {
         for scenario in [BASELINE, VIRTUOUS, SPIRAL] {
             Batch::new(scenario, &[]).load().unwrap();
         }
-        for settings in [Settings { quick: true }, Settings { quick: false }] {
+        for settings in [Settings::QUICK, Settings::FULL] {
             let all = batches(&settings);
             assert!(all.len() > 30);
             assert!(total_ticks(&settings).unwrap() > 0);
@@ -480,8 +512,8 @@ mod tests {
                 })
                 .sum()
         };
-        let quick = work(&Settings { quick: true });
-        let full = work(&Settings { quick: false });
+        let quick = work(&Settings::QUICK);
+        let full = work(&Settings::FULL);
         assert!(full > 2 * quick, "{full} vs {quick}");
     }
 

@@ -10,7 +10,7 @@ use cocreate::scenario::{Override, Scenario, Source};
 use cocreate::validation::{Settings, baseline, factors, regimes};
 
 /// The battery's quick sizes, as `cocreate validate --quick` runs them.
-const QUICK: Settings = Settings { quick: true };
+const QUICK: Settings = Settings::QUICK;
 
 fn load(path: &str, sets: &[&str]) -> Scenario {
     let text = std::fs::read_to_string(path).expect("scenario file");
@@ -51,7 +51,7 @@ fn every_factor_has_the_direction_of_zhang_et_al() {
             if ok { "ok" } else { "WRONG" }
         );
         assert_eq!(ok, effect.pass, "{}", factor.path);
-        assert_eq!(diff.n, 24);
+        assert_eq!(diff.n, factors::QUICK.replications as usize);
         if !ok {
             failures.push(factor.path);
         }
