@@ -208,7 +208,7 @@ pub struct ValidateArgs {
     /// Output directory [default: output/validation/].
     #[arg(long, value_name = "DIR")]
     pub out: Option<PathBuf>,
-    /// Fewer replications and smaller populations (same pass criteria), for CI.
+    /// Smaller samples: fewer replications and smaller populations (same pass criteria), for CI.
     #[arg(long)]
     pub quick: bool,
     /// Master seed of every scenario the battery runs, in place of each scenario's own: other

@@ -140,7 +140,8 @@ pub fn markdown(report: &Report, settings: &Settings) -> String {
         "Each pattern of the model specification (section 7) checked against its source. \
          Intervals are 95% intervals over replications (Student t; Wilson for shares of \
          replications). The criteria are the same in quick and full mode; quick mode only \
-         runs fewer replications and, for the factor table, smaller populations.\n\n",
+         runs smaller samples: fewer replications and smaller populations, and for the factor \
+         table a smaller population observed for longer (sized by a power calculation).\n\n",
     );
     out.push_str(&patterns_table(&report.patterns));
     if !report.factors.is_empty() {
