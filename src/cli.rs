@@ -208,9 +208,13 @@ pub struct ValidateArgs {
     /// Output directory [default: output/validation/].
     #[arg(long, value_name = "DIR")]
     pub out: Option<PathBuf>,
-    /// Fewer replications and smaller populations (same pass criteria), for CI.
+    /// Smaller samples: fewer replications and smaller populations (same pass criteria), for CI.
     #[arg(long)]
     pub quick: bool,
+    /// Master seed of every scenario the battery runs, in place of each scenario's own: other
+    /// random numbers for the same model (the verdicts should not depend on it).
+    #[arg(long, value_name = "N")]
+    pub seed: Option<u64>,
     /// No progress bar and no table; errors still go to stderr.
     #[arg(long, short)]
     pub quiet: bool,

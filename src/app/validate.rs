@@ -44,7 +44,10 @@ impl ValidateOutcome {
 pub fn validate(args: &ValidateArgs) -> Result<ValidateOutcome, AppError> {
     let started = SystemTime::now();
     let clock = Instant::now();
-    let settings = Settings { quick: args.quick };
+    let settings = Settings {
+        quick: args.quick,
+        seed: args.seed,
+    };
     let out_dir = args
         .out
         .clone()

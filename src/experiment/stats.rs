@@ -121,6 +121,79 @@ pub fn wilson(p: f64, n: usize) -> (f64, f64) {
     ((centre - half).clamp(0.0, p), (centre + half).clamp(p, 1.0))
 }
 
+/// Power of the directional test the validation battery applies to `n` paired differences:
+/// the probability that the 95% Student-t interval of their mean lies entirely on the side of
+/// the true mean, when the differences are normal with mean `effect_size` standard deviations
+/// (|d| = |mean| / SD; the sign does not matter). At d = 0 it is 0.025 (either side's share).
+///
+/// Exact for normal differences: with s the sample SD, s² (n − 1) / σ² is χ² with ν = n − 1
+/// degrees of freedom, independent of the mean, so the power is the integral over the χ
+/// distribution (u = √(ν) s / σ) of Φ(|d| √n − t₀.₉₇₅,ν u / √ν); Simpson's rule on a fine grid.
+pub fn directional_power(effect_size: f64, n: usize) -> f64 {
+    if n < 2 || !effect_size.is_finite() {
+        return f64::NAN;
+    }
+    let nu = (n - 1) as f64;
+    let t = t_975(n - 1);
+    let shift = effect_size.abs() * (n as f64).sqrt();
+    let Ok(normal) = Normal::new(0.0, 1.0) else {
+        return f64::NAN;
+    };
+    // Density of the χ distribution with ν degrees of freedom.
+    let log_norm =
+        (nu / 2.0 - 1.0) * std::f64::consts::LN_2 + statrs::function::gamma::ln_gamma(nu / 2.0);
+    let chi = |u: f64| {
+        if u <= 0.0 {
+            return if nu == 1.0 {
+                (2.0 / std::f64::consts::PI).sqrt()
+            } else {
+                0.0
+            };
+        }
+        ((nu - 1.0) * u.ln() - u * u / 2.0 - log_norm).exp()
+    };
+    let integrand = |u: f64| chi(u) * normal.cdf(shift - t * u / nu.sqrt());
+    // The χ density is negligible beyond its mode plus 12 (its SD is below 1/√2).
+    let upper = nu.sqrt() + 12.0;
+    let steps = 4000;
+    let h = upper / steps as f64;
+    let mut sum = integrand(0.0) + integrand(upper);
+    for i in 1..steps {
+        let weight = if i % 2 == 1 { 4.0 } else { 2.0 };
+        sum += weight * integrand(i as f64 * h);
+    }
+    (sum * h / 3.0).clamp(0.0, 1.0)
+}
+
+/// The fewest paired differences (at least 2) whose [`directional_power`] at `effect_size`
+/// reaches `target`; `None` if 100,000 do not (or the effect is zero).
+pub fn replications_for_power(effect_size: f64, target: f64) -> Option<usize> {
+    if !(effect_size.is_finite() && effect_size != 0.0) {
+        return None;
+    }
+    // Power rises with n: bisect between a failing and a passing n.
+    let (mut lo, mut hi) = (2_usize, 2_usize);
+    while directional_power(effect_size, hi) < target {
+        if hi >= 100_000 {
+            return None;
+        }
+        lo = hi;
+        hi = (hi * 2).min(100_000);
+    }
+    if directional_power(effect_size, lo) >= target {
+        return Some(lo);
+    }
+    while hi - lo > 1 {
+        let mid = (lo + hi) / 2;
+        if directional_power(effect_size, mid) >= target {
+            hi = mid;
+        } else {
+            lo = mid;
+        }
+    }
+    Some(hi)
+}
+
 /// Ranks of `values` (average ranks for ties), 1-based.
 pub fn ranks(values: &[f64]) -> Vec<f64> {
     let mut order: Vec<usize> = (0..values.len()).collect();
@@ -192,6 +265,24 @@ pub fn spearman(x: &[f64], y: &[f64]) -> Estimate {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn directional_power_matches_known_t_test_power() {
+        // At no effect, the interval lies above zero in 2.5% of samples.
+        assert!((directional_power(0.0, 10) - 0.025).abs() < 1e-4);
+        // G*Power, one-sample t test, two-sided alpha 0.05, d = 0.5: n = 34 gives 0.8078 and
+        // n = 54 gives 0.9502 (the wrong side adds less than 1e-5 there).
+        assert!((directional_power(0.5, 34) - 0.8078).abs() < 5e-4);
+        assert!((directional_power(-0.5, 54) - 0.9502).abs() < 5e-4);
+        // Large samples approach the normal test: Φ(d√n − 1.96).
+        let normal = Normal::new(0.0, 1.0).unwrap();
+        let z = normal.cdf(0.2 * 400_f64.sqrt() - z_975());
+        assert!((directional_power(0.2, 400) - z).abs() < 2e-3);
+        assert_eq!(replications_for_power(0.5, 0.95), Some(54));
+        assert_eq!(replications_for_power(0.5, 0.80), Some(34));
+        assert_eq!(replications_for_power(0.0, 0.9), None);
+        assert!(directional_power(1.0, 3) < directional_power(1.0, 4));
+    }
 
     #[test]
     fn estimate_of_known_values() {

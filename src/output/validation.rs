@@ -140,7 +140,8 @@ pub fn markdown(report: &Report, settings: &Settings) -> String {
         "Each pattern of the model specification (section 7) checked against its source. \
          Intervals are 95% intervals over replications (Student t; Wilson for shares of \
          replications). The criteria are the same in quick and full mode; quick mode only \
-         runs fewer replications and, for the factor table, smaller populations.\n\n",
+         runs smaller samples: fewer replications and smaller populations, and for the factor \
+         table a smaller population observed for longer (sized by a power calculation).\n\n",
     );
     out.push_str(&patterns_table(&report.patterns));
     if !report.factors.is_empty() {
@@ -385,7 +386,7 @@ pub(crate) mod tests {
     #[test]
     fn markdown_lists_patterns_and_factors() {
         let report = synthetic();
-        let text = markdown(&report, &Settings { quick: true });
+        let text = markdown(&report, &Settings::QUICK);
         assert!(text.starts_with("# cocreate"), "{text}");
         assert!(text.contains("quick mode"));
         assert!(text.contains("patterns failing: 3"));
@@ -397,7 +398,7 @@ pub(crate) mod tests {
         assert!(text.contains("(lower = more of the factor) | -5000 [-5400, -4600] | pass |"));
         assert!(text.contains("recovery_paradox.png"));
         assert!(!text.contains("hysteresis.png"));
-        let printed = terminal(&report, &Settings { quick: false });
+        let printed = terminal(&report, &Settings::FULL);
         assert!(printed.contains("full mode"));
         assert!(printed.contains("technological failure"));
     }
@@ -431,7 +432,7 @@ pub(crate) mod tests {
     #[test]
     fn manifest_records_mode_batches_and_verdict() {
         let report = synthetic();
-        let settings = Settings { quick: true };
+        let settings = Settings::QUICK;
         let batches = crate::validation::batches(&settings);
         let files = vec!["validation.md".to_owned()];
         let dir = tempfile::tempdir().unwrap();

@@ -20,10 +20,9 @@ use super::{
 use crate::experiment::stats::Estimate;
 use crate::experiment::{self, FinalCustomers, Progress};
 
-/// Replications of the baseline: its own 10 (quick) or 30 (full).
-fn replications(settings: &Settings) -> u32 {
-    if settings.quick { 10 } else { 30 }
-}
+/// Replications of the baseline (at its own size): 10 in quick mode, 30 in full.
+const QUICK_REPLICATIONS: u32 = 10;
+const FULL_REPLICATIONS: u32 = 30;
 
 /// "Rarely": fewer than this many contributions per year (52 weeks) of tenure.
 pub const RARELY_PER_YEAR: f64 = 2.0;
@@ -32,7 +31,7 @@ pub const RARELY_PER_YEAR: f64 = 2.0;
 pub fn batches(settings: &Settings) -> Vec<Batch> {
     vec![Batch::new(
         BASELINE,
-        &[format!("replications={}", replications(settings))],
+        &settings.replications(QUICK_REPLICATIONS, FULL_REPLICATIONS),
     )]
 }
 

@@ -12,7 +12,8 @@
 //! replications), so the total work is known before anything runs, then runs them.
 //!
 //! Pass criteria are the specification's and do not depend on [`Settings::quick`], which only
-//! changes sample sizes (replications and, for the factor table, population and run length).
+//! changes sample sizes (replications and, for the factor table, population and run length),
+//! nor on [`Settings::seed`], which only changes the random numbers.
 //! Results do not depend on the number of threads: replication seeds depend only on the
 //! scenario's seed and the replication index, and every reduction runs in replication order.
 
@@ -54,29 +55,62 @@ pub const SPIRAL: Embedded = Embedded {
 /// How the battery runs.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
 pub struct Settings {
-    /// Fewer replications and smaller populations, for continuous integration. The pass
-    /// criteria are the same.
+    /// Smaller samples (fewer replications, smaller populations; for the factor table a small
+    /// population observed for longer), for continuous integration. The pass criteria are the
+    /// same.
     pub quick: bool,
+    /// A master seed for every batch in place of its scenario's own (`--seed`): another set of
+    /// replication seeds, i.e. other random numbers for the same model. The battery's verdicts
+    /// must not depend on it (pattern 2's quick design is sized for that; see
+    /// [`factors::QUICK`]).
+    pub seed: Option<u64>,
 }
 
 impl Settings {
+    /// The quick battery with the scenarios' own seeds (what `cargo test` runs).
+    pub const QUICK: Settings = Settings {
+        quick: true,
+        seed: None,
+    };
+    /// The full battery with the scenarios' own seeds.
+    pub const FULL: Settings = Settings {
+        quick: false,
+        seed: None,
+    };
+
     /// "quick" or "full".
     pub fn mode(&self) -> &'static str {
         if self.quick { "quick" } else { "full" }
     }
 
-    /// Overrides of a batch's sample size: `quick` or `full` replications, and in quick mode a
-    /// 4,000-slot population (80% filled) instead of the scenario's own.
+    /// The overrides every batch starts with: the master seed, if one is set.
+    pub fn common(&self) -> Vec<String> {
+        self.seed
+            .map(|seed| format!("seed={seed}"))
+            .into_iter()
+            .collect()
+    }
+
+    /// The common overrides and `quick` or `full` replications (the scenario's own population).
+    pub fn replications(&self, quick: u32, full: u32) -> Vec<String> {
+        let mut sets = self.common();
+        sets.push(format!(
+            "replications={}",
+            if self.quick { quick } else { full }
+        ));
+        sets
+    }
+
+    /// Overrides of a batch's sample size: the common overrides, `quick` or `full`
+    /// replications, and in quick mode a 4,000-slot population (80% filled) instead of the
+    /// scenario's own.
     pub fn sample_size(&self, quick: u32, full: u32) -> Vec<String> {
+        let mut sets = self.replications(quick, full);
         if self.quick {
-            vec![
-                format!("replications={quick}"),
-                "population.capacity=4000".to_owned(),
-                "population.initial=3200".to_owned(),
-            ]
-        } else {
-            vec![format!("replications={full}")]
+            sets.push("population.capacity=4000".to_owned());
+            sets.push("population.initial=3200".to_owned());
         }
+        sets
     }
 }
 
@@ -461,15 +495,18 @@ mod tests {
         for scenario in [BASELINE, VIRTUOUS, SPIRAL] {
             Batch::new(scenario, &[]).load().unwrap();
         }
-        for settings in [Settings { quick: true }, Settings { quick: false }] {
+        for settings in [Settings::QUICK, Settings::FULL] {
             let all = batches(&settings);
             assert!(all.len() > 30);
             assert!(total_ticks(&settings).unwrap() > 0);
         }
-        // Quick mode is the cheap one: compared in customer-weeks (slots × weeks stepped,
-        // spin-up included), since its factor battery runs more, but much smaller, replications.
-        let work = |settings: &Settings| -> u64 {
-            batches(settings)
+        // Quick mode is the cheap one, compared in customer-weeks (slots × weeks stepped,
+        // spin-up included). Its factor table is sized by a power calculation (see
+        // `factors::QUICK`): small populations over long horizons, most of the quick battery's
+        // work and about 70% of the full table's. The other patterns take a fifth or less of
+        // their full work.
+        let work = |batches: Vec<Batch>| -> u64 {
+            batches
                 .iter()
                 .map(|batch| {
                     let scenario = batch.load().unwrap();
@@ -480,9 +517,35 @@ mod tests {
                 })
                 .sum()
         };
-        let quick = work(&Settings { quick: true });
-        let full = work(&Settings { quick: false });
-        assert!(full > 2 * quick, "{full} vs {quick}");
+        let (quick, full) = (Settings::QUICK, Settings::FULL);
+        let (quick_all, full_all) = (work(batches(&quick)), work(batches(&full)));
+        let quick_factors = work(factors::batches(&quick));
+        let full_factors = work(factors::batches(&full));
+        assert!(full_all > quick_all, "{full_all} vs {quick_all}");
+        assert!(
+            full_factors > quick_factors,
+            "{full_factors} vs {quick_factors}"
+        );
+        assert!(
+            full_all - full_factors > 4 * (quick_all - quick_factors),
+            "{full_all} vs {quick_all}"
+        );
+    }
+
+    #[test]
+    fn a_seed_replaces_every_scenario_seed() {
+        let settings = Settings {
+            seed: Some(7),
+            ..Settings::QUICK
+        };
+        let seeded = batches(&settings);
+        assert_eq!(seeded.len(), batches(&Settings::QUICK).len());
+        for batch in &seeded {
+            assert_eq!(batch.load().unwrap().seed(), 7, "{:?}", batch.overrides);
+        }
+        // Without one, the scenarios keep their own (the baseline's is 42).
+        let own = factors::batches(&Settings::QUICK);
+        assert!(own.iter().all(|b| b.load().unwrap().seed() == 42));
     }
 
     #[test]

@@ -13,9 +13,8 @@ pub const LEAST_PERCENT: usize = 95;
 
 /// Replications per scenario: enough that one replication in the wrong regime fails the
 /// quick battery (20), and a tight interval in the full one.
-fn replications(settings: &Settings) -> u32 {
-    if settings.quick { 20 } else { 100 }
-}
+const QUICK_REPLICATIONS: u32 = 20;
+const FULL_REPLICATIONS: u32 = 100;
 
 /// The two scenarios with the regime each must reach.
 const CASES: [(Embedded, Regime, &str); 2] = [
@@ -25,7 +24,7 @@ const CASES: [(Embedded, Regime, &str); 2] = [
 
 /// The batches of pattern 1: each scenario at full size.
 pub fn batches(settings: &Settings) -> Vec<Batch> {
-    let sets = [format!("replications={}", replications(settings))];
+    let sets = settings.replications(QUICK_REPLICATIONS, FULL_REPLICATIONS);
     CASES
         .iter()
         .map(|(scenario, _, _)| Batch::new(*scenario, &sets))

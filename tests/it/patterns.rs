@@ -10,7 +10,7 @@ use cocreate::scenario::{Override, Scenario, Source};
 use cocreate::validation::{Settings, baseline, factors, regimes};
 
 /// The battery's quick sizes, as `cocreate validate --quick` runs them.
-const QUICK: Settings = Settings { quick: true };
+const QUICK: Settings = Settings::QUICK;
 
 fn load(path: &str, sets: &[&str]) -> Scenario {
     let text = std::fs::read_to_string(path).expect("scenario file");
@@ -28,7 +28,8 @@ fn run(path: &str, sets: &[&str]) -> Vec<experiment::Replication> {
 
 /// Pattern 2: each factor moves net value in the paper's direction. Low and high runs share
 /// replication seeds (common random numbers); the paired difference's 95% interval must exclude
-/// zero on the right side (quick sizes: 3,000 slots, 156 ticks, 24 replications).
+/// zero on the right side (quick sizes, `factors::QUICK`: 3,000 slots, 520 ticks, 32
+/// replications, sized for a power of 0.99 per factor).
 #[test]
 fn every_factor_has_the_direction_of_zhang_et_al() {
     let (pattern, effects) = factors::run(&QUICK, &Silent).expect("battery");
@@ -51,7 +52,7 @@ fn every_factor_has_the_direction_of_zhang_et_al() {
             if ok { "ok" } else { "WRONG" }
         );
         assert_eq!(ok, effect.pass, "{}", factor.path);
-        assert_eq!(diff.n, 24);
+        assert_eq!(diff.n, factors::QUICK.replications as usize);
         if !ok {
             failures.push(factor.path);
         }
