@@ -144,12 +144,7 @@ pub fn sweep_table(plan: &Plan, results: &SweepResults) -> String {
         .filter(|c| c.outcome == "net_value")
         .collect();
     if !net.is_empty() {
-        let reference = plan
-            .design
-            .points
-            .first()
-            .map(|p| p.label)
-            .unwrap_or_default();
+        let reference = plan.design.reference_label();
         let _ = writeln!(
             out,
             "\nnet value against `{reference}`, paired by replication (95% interval; * excludes 0):"

@@ -398,12 +398,7 @@ fn variant_outcomes(plan: &Plan, results: &SweepResults) -> BarFigure {
 }
 
 fn variant_contrasts(plan: &Plan, results: &SweepResults) -> BarFigure {
-    let reference = plan
-        .design
-        .points
-        .first()
-        .map(|p| p.label)
-        .unwrap_or_default();
+    let reference = plan.design.reference_label();
     BarFigure {
         file_stem: "contrasts".to_owned(),
         title: format!(

@@ -91,12 +91,7 @@ pub fn write_points(path: &Path, plan: &Plan, results: &SweepResults) -> io::Res
 /// `contrasts.csv`: every variant minus the first, paired by replication.
 pub fn write_contrasts(path: &Path, plan: &Plan, results: &SweepResults) -> io::Result<()> {
     let names = plan.scenario.firm_names();
-    let reference = plan
-        .design
-        .points
-        .first()
-        .map(|p| p.label)
-        .unwrap_or_default();
+    let reference = plan.design.reference_label();
     let header = [
         "variant",
         "reference",

@@ -105,6 +105,14 @@ pub struct Design {
     pub layout: Option<SensitivityLayout>,
 }
 
+impl Design {
+    /// The label of the first point, which a variants design's contrasts are taken against
+    /// (empty for a design without points).
+    pub fn reference_label(&self) -> String {
+        self.points.first().map(|p| p.label).unwrap_or_default()
+    }
+}
+
 /// The points of a design, each built when asked for ([`Points::get`], [`Points::iter`]).
 ///
 /// Why not a `Vec<Point>`: a point's label and overrides are strings, about 600 bytes a point,
