@@ -232,7 +232,7 @@ pub struct SurveyArgs {
     #[arg(long, value_name = "T", conflicts_with = "waves")]
     pub tick: Option<u32>,
     /// Panel survey: interview the same respondents at these weeks (increasing, e.g.
-    /// 208,234,260); those who churn between waves are lost (`survey.waves`).
+    /// 156,208,260); those who churn between waves are lost (`survey.waves`).
     #[arg(long, value_name = "W1,W2,...", value_delimiter = ',')]
     pub waves: Vec<u32>,
     /// Respondent behaviour: `clean` (idealised respondents) or `typical` (careless responding,
