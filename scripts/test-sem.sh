@@ -12,7 +12,8 @@
 #   (c) EV, SV -> PVC positive, p < .05, and FV -> PVC not significant (p >= .05);
 #   (d) the indirect effects II -> EV/SV -> PVC and PE -> EV/SV -> PVC positive, p < .05;
 #   and the fit: CFI >= .95, RMSEA <= .06, SRMR <= .08 (typical: CFI >= .90, RMSEA <= .08).
-# Then a three-wave panel survey (2,000 typical respondents, waves 156, 208, 260, attrition)
+# Then a three-wave panel survey (2,000 typical respondents, waves 156, 208, 260, a year apart:
+# the lag docs/ODD.md "Choice of lag" chooses from the agents' states; attrition)
 # per seed, fitted with the cross-lagged panel model (scripts/fit-panel.R), which must recover
 # the model's causal direction (docs/ODD.md, "Panel surveys") in at least 4 of the 5 seeds.
 # For the virtuous firm, finding (c) checks the model's own prediction instead of Huang & Suo's
@@ -24,9 +25,10 @@
 # SEM_STRICT=1 (issue 15 stays open for it), for reasons measured in docs/ODD.md:
 #   - the panel step, where the composite scores' measurement error makes EV -> PVC and PVC -> SV
 #     positive at the second lag in 4 of 5 seeds although the agents' own states show no such
-#     effect; no estimator tried corrects it (reliability-corrected, two-step and Croon latent
-#     models count the common-method factor as true score and meet near-collinear latent
-#     predictors at week 208; "Panel surveys", scripts/panel-estimators.R).
+#     effect; no lag from 4 to 52 weeks (at most 2 of 5) and no estimator tried corrects it
+#     (reliability-corrected, two-step and Croon latent models count the common-method factor
+#     as true score and meet near-collinear latent predictors at week 208; "Panel surveys",
+#     scripts/panel-lags.R, scripts/panel-estimators.R).
 # The seeds are 1-5 by default (SEM_SEEDS="..." to try others); they were not picked: the model
 # was calibrated so that any five seeds pass the clean steps (docs/ODD.md, "Survey measurement
 # model").
