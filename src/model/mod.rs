@@ -8,8 +8,7 @@
 //! - [`schedule`]: the [`Schedule`] of configurations during a run (policy changes and shocks);
 //!   the only thing called a schedule in the code.
 //! - [`observe`]: the per-firm, per-tick observation ([`FirmTick`]).
-//! - [`rng`]: seeded, portable random streams.
-//! - `shortcuts`: cheaper paths to the libm values the rules need, bit for bit the same.
+//! - [`rng`]: seeded, portable random streams and counter-based slot draws.
 
 pub mod agents;
 pub mod config;
@@ -18,7 +17,6 @@ pub mod observe;
 pub mod rng;
 pub mod rules;
 pub mod schedule;
-mod shortcuts;
 pub mod sim;
 mod week;
 

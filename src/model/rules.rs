@@ -6,7 +6,6 @@
 //! the ODD (the section is given with each group).
 
 use super::agents::Employee;
-use super::shortcuts;
 
 /// Experience values (Huang & Suo 2021; docs/ODD.md 7.4, 7.12, 7.15, 7.18): what each kind of
 /// experience teaches, and how fast.
@@ -191,12 +190,12 @@ pub const LOYALTY_FALL: f32 = 2.25;
 
 /// Loyalty after one week: it moves toward the convex target `satisfaction^convexity`
 /// (Jones & Sasser 1995), falling [`LOYALTY_FALL`] times faster than it rises. At the default
-/// convexity 2 the target is `powf`'s value from a cheaper path ([`shortcuts::powf_square`]).
+/// convexity 2 the target is the exact square.
 #[inline]
 pub fn loyalty_step(loyalty: f32, satisfaction: f32, convexity: f32, rate: f32) -> f32 {
     let base = satisfaction.max(0.0);
     let target = if convexity == 2.0 {
-        shortcuts::powf_square(base)
+        base * base
     } else {
         base.powf(convexity)
     };
@@ -561,8 +560,15 @@ mod tests {
         let up = loyalty_step(0.5, 1.0, 2.0, 0.05) - 0.5;
         let down = 0.5 - loyalty_step(0.5, 0.0, 2.0, 0.05);
         assert!(down > 2.0 * up);
-        // Convex target: the step from 0.8 to 1.0 satisfaction is larger than from 0.4 to 0.6.
-        let target = |s: f32| s.powf(2.0);
+        // The target is satisfaction squared at convexity 2 (loyalty there does not move) and
+        // satisfaction^convexity otherwise: convex, so the step from 0.8 to 1.0 satisfaction
+        // is larger than from 0.4 to 0.6.
+        for s in [0.3f32, 0.6, 0.9] {
+            assert_eq!(loyalty_step(s * s, s, 2.0, 0.05), s * s);
+            let cubed = f64::from(s).powi(3) as f32;
+            assert!((loyalty_step(cubed, s, 3.0, 0.05) - cubed).abs() < 1e-7);
+        }
+        let target = |s: f32| loyalty_step(0.0, s, 2.0, 1.0);
         assert!(target(1.0) - target(0.8) > target(0.6) - target(0.4));
     }
 

@@ -21,7 +21,7 @@ use super::agents::{Customer, CustomerBirth, Employee, Hiring, Public};
 use super::config::{Config, ValidConfig};
 use super::network::Network;
 use super::observe::{FirmTick, Tally};
-use super::rng::{self, Purpose};
+use super::rng::{self, Purpose, SlotDraws};
 use super::rules::{self, firm as firm_rules, morale};
 use super::schedule::{Change, Schedule};
 use super::week::{
@@ -598,39 +598,26 @@ fn update_block(
     events.clear();
     tallies.fill(Tally::default());
     revenge.fill(0);
-    let mut decisions = rng::stream(
-        context.seed,
-        Purpose::Decisions,
-        context.clock,
-        block as u64,
-    );
+    let week_key = rng::week_key(context.seed, Purpose::Customers, context.clock);
     let mut block_state = Block {
         context,
-        stream: rng::stream(
-            context.seed,
-            Purpose::Customers,
-            context.clock,
-            block as u64,
-        ),
         tallies,
         events,
     };
     let first_slot = block * BLOCK;
     for (offset, (customer, public)) in customers.iter_mut().zip(next.iter_mut()).enumerate() {
         let slot = first_slot + offset;
-        let decision = Decision {
-            product: rng::unit(&mut decisions),
-            engage_or_fill: rng::unit(&mut decisions),
-            churn: rng::unit(&mut decisions),
-        };
+        let mut draws = SlotDraws::new(week_key, slot);
+        let decision = Decision::draw(&mut draws);
         let mut flags = 0;
         if customer.is_active() {
-            flags = block_state.live_week(customer, slot, decision);
+            flags = block_state.live_week(customer, slot, decision, draws);
         } else if decision.engage_or_fill < context.constants.fill_chance {
-            let stream = &mut block_state.stream;
-            let firm = pick_choice(context.firms, rng::unit(stream));
+            let firm = pick_choice(context.firms, draws.unit());
             let reputation = context.firms[firm].reputation;
-            *customer = context.birth.customer(firm as u8, reputation, stream);
+            *customer = context
+                .birth
+                .customer(firm as u8, reputation, &mut draws.stream());
             block_state.tallies[firm].acquired += 1.0;
         }
         if customer.is_active() {

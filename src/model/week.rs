@@ -9,7 +9,7 @@
 use super::agents::{Customer, CustomerBirth, Employee, Public, VACANT, WINDOW_RATE, window_decay};
 use super::network::Network;
 use super::observe::Tally;
-use super::rng::{self, Stream};
+use super::rng::{self, SlotDraws};
 use super::rules::{self, EngagementDrivers, Handling, experience};
 
 /// An encounter's effect on the employee who served it.
@@ -87,7 +87,8 @@ pub(super) struct Context<'a> {
     pub birth: &'a CustomerBirth,
 }
 
-/// A slot's draws for the week's pivotal decisions, from their own stream ([`rng::Purpose::Decisions`]).
+/// A slot's routine draws of the week: every slot takes them, active or vacant, whatever else
+/// happens ([`SlotDraws::routine`]).
 #[derive(Debug, Clone, Copy)]
 pub(super) struct Decision {
     /// Product engagement of an active customer.
@@ -95,12 +96,33 @@ pub(super) struct Decision {
     /// Participation of an active customer, or filling of a vacant slot.
     pub engage_or_fill: f32,
     pub churn: f32,
+    /// Word of mouth spoken.
+    pub wom: f32,
+    /// A conversation held.
+    pub talk: f32,
+    /// Which neighbour the conversation is with (21 random bits, by [`rng::index21`]).
+    pub partner: u32,
+}
+
+impl Decision {
+    /// The routine draws of one slot, the first of its week's draws.
+    #[inline(always)]
+    pub fn draw(draws: &mut SlotDraws) -> Decision {
+        let [product, engage_or_fill, churn, wom, talk, partner] = draws.routine();
+        Decision {
+            product: rng::uniform21(product),
+            engage_or_fill: rng::uniform21(engage_or_fill),
+            churn: rng::uniform21(churn),
+            wom: rng::uniform21(wom),
+            talk: rng::uniform21(talk),
+            partner,
+        }
+    }
 }
 
 /// One block's mutable state during the customer phase.
 pub(super) struct Block<'a> {
     pub context: &'a Context<'a>,
-    pub stream: Stream,
     pub tallies: &'a mut [Tally],
     pub events: &'a mut Vec<StaffEvent>,
 }
@@ -110,6 +132,13 @@ struct Week {
     slot: usize,
     firm: usize,
     decision: Decision,
+    /// The slot's event draws after its routine ones.
+    draws: SlotDraws,
+    /// Value co-created and co-destroyed this week, added to the firm's tally once, at the end
+    /// of the week: the tally then sums one value per customer in slot order, whatever order
+    /// the steps of different customers run in.
+    cocreated: f64,
+    codestroyed: f64,
     /// Loyalty at the start of the week (before any encounter).
     prior_loyalty: f32,
     /// Heard by the firm this week: feedback solicited, or a complaint recovered (7.14).
@@ -149,12 +178,22 @@ fn bit(bits: &[u64], slot: usize) -> bool {
 }
 
 impl Block<'_> {
-    /// One active customer's week, steps a–p. Returns the public flags (revenge, WOM spoken).
-    pub fn live_week(&mut self, c: &mut Customer, slot: usize, decision: Decision) -> u8 {
+    /// One active customer's week, steps a–p, with its routine draws `decision` and its later
+    /// draws from `draws`. Returns the public flags (revenge, WOM spoken).
+    pub fn live_week(
+        &mut self,
+        c: &mut Customer,
+        slot: usize,
+        decision: Decision,
+        draws: SlotDraws,
+    ) -> u8 {
         let mut week = Week {
             slot,
             firm: c.firm as usize,
             decision,
+            draws,
+            cocreated: 0.0,
+            codestroyed: 0.0,
             prior_loyalty: c.loyalty,
             heard: false,
             flags: 0,
@@ -171,7 +210,11 @@ impl Block<'_> {
         self.hear_revenge(c, &week);
         self.conversation(c, &week);
         self.slow_states(c);
-        self.churn(c, &mut week)
+        let flags = self.churn(c, &mut week);
+        let tally = &mut self.tallies[week.firm];
+        tally.cocreated += week.cocreated;
+        tally.codestroyed += week.codestroyed;
+        flags
     }
 
     /// Step b, product engagement (PE, 7.4): with its chance, a week of using and following the
@@ -198,7 +241,7 @@ impl Block<'_> {
         );
         c.emotional = rules::toward(c.emotional, emotional, experience::PRODUCT_EMOTIONAL_RATE);
         c.social = rules::toward(c.social, social, experience::PRODUCT_SOCIAL_RATE);
-        if rng::unit(&mut self.stream) < rules::product::SUPPORT_CHANCE {
+        if week.draws.unit() < rules::product::SUPPORT_CHANCE {
             self.encounter(c, Kind::Support, week);
         }
     }
@@ -228,8 +271,8 @@ impl Block<'_> {
     fn encounter(&mut self, c: &mut Customer, kind: Kind, week: &mut Week) {
         let firm = self.context.firms[week.firm];
         let k = self.context.constants;
-        let employee = firm.staff_start + rng::index(&mut self.stream, firm.staff_count);
-        let served = self.serve(c, kind, employee, &firm);
+        let employee = firm.staff_start + week.draws.index(firm.staff_count);
+        let served = self.serve(c, kind, employee, &firm, &mut week.draws);
         let mut q = rules::performance(&served.events, firm.quality, served.help, served.warmth);
         let mut v = experienced_value(q, c.expectation, &k);
         count_encounter(c, kind, &served.events, &mut self.tallies[week.firm]);
@@ -255,20 +298,26 @@ impl Block<'_> {
             v,
             success: served.events.success,
         };
-        self.staff_event_and_value(c, &outcome, week.firm);
+        self.staff_event_and_value(c, &outcome, week);
         learn_from_encounter(c, kind, &served, q, v, &k);
     }
 
     /// Steps d and e (7.5–7.8): the employee's conduct and the encounter's events.
-    fn serve(&mut self, c: &Customer, kind: Kind, employee: u32, firm: &FirmView) -> Served {
+    fn serve(
+        &mut self,
+        c: &Customer,
+        kind: Kind,
+        employee: u32,
+        firm: &FirmView,
+        s: &mut SlotDraws,
+    ) -> Served {
         let staff = &self.context.employees[employee as usize];
         let pressure = rules::work_pressure(staff.load, firm.capacity);
         let conduct = rules::conduct(staff, pressure);
-        let s = &mut self.stream;
         let mut e = rules::Encounter {
-            tech_failure: rng::unit(s) >= firm.tech_reliability,
-            rude: rng::unit(s) < conduct.rude_chance,
-            indifferent: rng::unit(s) < conduct.indifferent_chance,
+            tech_failure: s.unit() >= firm.tech_reliability,
+            rude: s.unit() < conduct.rude_chance,
+            indifferent: s.unit() < conduct.indifferent_chance,
             ..rules::Encounter::default()
         };
         let help = if e.indifferent {
@@ -280,17 +329,17 @@ impl Block<'_> {
         if let Kind::Contribution(_) = kind {
             let success =
                 rules::contribution_success(c.self_efficacy, c.expertise, firm.quality, help);
-            e.success = !e.tech_failure && rng::unit(s) < success;
+            e.success = !e.tech_failure && s.unit() < success;
             let attentive = !e.indifferent;
-            e.heard = attentive && rng::unit(s) < firm.feedback;
-            e.implemented = e.heard && e.success && rng::unit(s) < firm.act_on_feedback;
-            e.recognised = attentive && e.success && rng::unit(s) < firm.recognition;
-            e.paid = e.success && rng::unit(s) < firm.incentive;
+            e.heard = attentive && s.unit() < firm.feedback;
+            e.implemented = e.heard && e.success && s.unit() < firm.act_on_feedback;
+            e.recognised = attentive && e.success && s.unit() < firm.recognition;
+            e.paid = e.success && s.unit() < firm.incentive;
         } else {
             let success = rules::support_success(c.expertise, firm.quality, help);
-            e.success = !e.tech_failure && rng::unit(s) < success;
+            e.success = !e.tech_failure && s.unit() < success;
         }
-        e.delighted = rng::unit(s) < firm.delight;
+        e.delighted = s.unit() < firm.delight;
         Served {
             events: e,
             help,
@@ -300,21 +349,21 @@ impl Block<'_> {
     }
 
     /// Step f (7.9, 7.10): a failure may be voiced and handled; grievance is added.
-    fn voice(&mut self, c: &mut Customer, week: &Week, v: f32) -> Voiced {
+    fn voice(&mut self, c: &mut Customer, week: &mut Week, v: f32) -> Voiced {
         let firm = &self.context.firms[week.firm];
         let tally = &mut self.tallies[week.firm];
-        let s = &mut self.stream;
+        let s = &mut week.draws;
         let repeat = rules::is_repeat_failure(c.failure_memory);
         c.failure_memory += 1.0;
         tally.failures += 1.0;
         // The loss in gain units: the prospect value without its loss-aversion weight.
         let severity = (-v / self.context.constants.lambda).min(1.0);
-        let handling = if rng::unit(s) < rules::complaint_chance(firm.outlets, c.empowerment) {
+        let handling = if s.unit() < rules::complaint_chance(firm.outlets, c.empowerment) {
             tally.complaints += 1.0;
             c.recent_complaints += WINDOW_RATE;
-            if rng::unit(s) < firm.recovery {
+            if s.unit() < firm.recovery {
                 Handling::Recovered
-            } else if rng::unit(s) < firm.defensiveness {
+            } else if s.unit() < firm.defensiveness {
                 Handling::Confronted
             } else {
                 Handling::Ignored
@@ -342,7 +391,7 @@ impl Block<'_> {
 
     /// Step g (7.11): customer incivility, the employee's staff event, and the value co-created
     /// or co-destroyed.
-    fn staff_event_and_value(&mut self, c: &Customer, outcome: &Outcome, firm: usize) {
+    fn staff_event_and_value(&mut self, c: &Customer, outcome: &Outcome, week: &mut Week) {
         let Outcome {
             kind,
             employee,
@@ -350,8 +399,7 @@ impl Block<'_> {
             v,
             success,
         } = *outcome;
-        let hostile =
-            confronted | (rng::unit(&mut self.stream) < rules::CUSTOMER_INCIVILITY * c.grievance);
+        let hostile = confronted | (week.draws.unit() < rules::CUSTOMER_INCIVILITY * c.grievance);
         self.events.push(StaffEvent {
             employee,
             kind: if hostile {
@@ -366,14 +414,13 @@ impl Block<'_> {
             Kind::Support => 1.0,
             Kind::Contribution(w) => w,
         };
-        let tally = &mut self.tallies[firm];
         if v > 0.0 {
-            tally.cocreated += f64::from(weight * v);
+            week.cocreated += f64::from(weight * v);
         } else {
-            tally.codestroyed += f64::from(weight * -v);
+            week.codestroyed += f64::from(weight * -v);
         }
         if success && matches!(kind, Kind::Contribution(_)) {
-            tally.cocreated += f64::from(weight * rules::CONTRIBUTION_VALUE);
+            week.cocreated += f64::from(weight * rules::CONTRIBUTION_VALUE);
         }
     }
 
@@ -398,7 +445,7 @@ impl Block<'_> {
     fn revenge(&mut self, c: &mut Customer, week: &mut Week) {
         let k = &self.context.constants;
         if c.grievance <= k.revenge_threshold
-            || rng::unit(&mut self.stream)
+            || week.draws.unit()
                 >= rules::revenge_chance(c.grievance, k.revenge_threshold, c.vindictiveness)
         {
             return;
@@ -414,10 +461,10 @@ impl Block<'_> {
             .iter()
             .filter(|&&n| self.context.public[n as usize].firm != VACANT)
             .count() as f64;
-        tally.codestroyed += rules::REVENGE_DAMAGE + rules::REVENGE_DAMAGE_PER_NEIGHBOUR * reach;
+        week.codestroyed += rules::REVENGE_DAMAGE + rules::REVENGE_DAMAGE_PER_NEIGHBOUR * reach;
         c.recent_wom_negative += WINDOW_RATE * reach as f32;
         c.grievance = (c.grievance - rules::REVENGE_RELIEF).max(0.0);
-        let employee = firm.staff_start + rng::index(&mut self.stream, firm.staff_count);
+        let employee = firm.staff_start + week.draws.index(firm.staff_count);
         self.events.push(StaffEvent {
             employee,
             kind: StaffEventKind::Confrontation,
@@ -428,7 +475,7 @@ impl Block<'_> {
     fn word_of_mouth(&mut self, c: &mut Customer, week: &mut Week) {
         let affect = rules::wom_affect(c.satisfaction, c.grievance, c.failure_memory);
         let (speak, positive) = rules::wom_chance(affect);
-        if rng::unit(&mut self.stream) < speak {
+        if week.decision.wom < speak {
             if positive {
                 week.flags |= Public::SPOKE_POSITIVE;
                 c.recent_wom_positive += WINDOW_RATE;
@@ -461,10 +508,10 @@ impl Block<'_> {
     /// spoke ill of its firm or took revenge last week.
     fn conversation(&mut self, c: &mut Customer, week: &Week) {
         let neighbours = self.context.network.neighbours(week.slot);
-        if neighbours.is_empty() || rng::unit(&mut self.stream) >= c.sociability {
+        if neighbours.is_empty() || week.decision.talk >= c.sociability {
             return;
         }
-        let pick = rng::index(&mut self.stream, neighbours.len() as u32) as usize;
+        let pick = rng::index21(week.decision.partner, neighbours.len() as u32) as usize;
         let other = self.context.public[neighbours[pick] as usize];
         if other.firm == VACANT {
             return;
@@ -508,12 +555,13 @@ impl Block<'_> {
         }
         self.tallies[week.firm].churned += 1.0;
         let firms = self.context.firms;
-        if firms.len() > 1 && rng::unit(&mut self.stream) < k.switching {
-            let other = pick_other(firms, week.firm, rng::unit(&mut self.stream));
+        if firms.len() > 1 && week.draws.unit() < k.switching {
+            let other = pick_other(firms, week.firm, week.draws.unit());
+            let mut stream = week.draws.stream();
             let fresh =
                 self.context
                     .birth
-                    .customer(other as u8, firms[other].reputation, &mut self.stream);
+                    .customer(other as u8, firms[other].reputation, &mut stream);
             // The person keeps traits and experience; the relationship starts afresh.
             c.firm = other as u8;
             c.expectation = fresh.expectation;

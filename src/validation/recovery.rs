@@ -12,9 +12,9 @@
 //!   recovered well (`complaint_outlets` = `service_recovery` = 1, `defensiveness` = 0);
 //! - *two failures*: the same again [`GAP`] weeks later.
 //!
-//! The arms are identical up to the first failure week, and whether a customer engages (and
-//! churns) in a week is drawn from its own stream, one draw per slot (`rng::Purpose::Decisions`),
-//! so the same customers engage in the failure week in every arm. The *one-failure group* are
+//! The arms are identical up to the first failure week, and every draw of a customer's week is
+//! its own (`rng::SlotDraws`: a function of the replication, week, slot and position in the
+//! week), so the same customers engage in the failure week in every arm. The *one-failure group* are
 //! the customers who, in that week, failed, complained and were recovered, with no failure in
 //! recent memory (so it was their first), and who had an ordinary encounter in the no-failure
 //! arm; the *two-failure group* are those of them who failed, complained and were recovered

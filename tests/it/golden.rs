@@ -15,7 +15,12 @@
 //! section 5). Recorded again for staff turnover (`rules::morale::TURNOVER`, one more draw per
 //! employee and week), staff hired at the stationary tenure and training at initialisation, and
 //! the default spin-up raised from 104 to 312 weeks, so that week 0 is a firm in its steady state
-//! (issue 11; docs/ODD.md, section 5 and 7.22). Floating-point results come from the
+//! (issue 11; docs/ODD.md, section 5 and 7.22). Recorded again when the customers' week moved
+//! from two sequential streams per block (`Decisions` and `Customers`) to counter-based slot
+//! draws, six routine values from two outputs per slot and every event draw the slot's own, and
+//! the loyalty target at convexity 2 became the exact square (issue 16: 13% fewer instructions
+//! per customer-tick, draws independent of processing order; docs/ODD.md 4.9,
+//! docs/PERFORMANCE.md). Floating-point results come from the
 //! platform's libm (`powf`, `expf`, `ln`, `exp`), so the digests hold on x86-64 Linux with
 //! glibc, where CI runs.
 
@@ -126,7 +131,7 @@ fn baseline_matches_its_golden_digest() {
     check(
         "baseline",
         &load(None, &SMALL),
-        "ba0e83dac03722195fed2017e799866209891a71a700af5df21e246fa68a6726",
+        "fc9fcebdd4a191641b9ef4eadf9df4e943e0fcb92f37d1afa367fe038292da01",
     );
 }
 
@@ -135,7 +140,7 @@ fn two_firms_match_their_golden_digest() {
     check(
         "two_firms",
         &load(Some("scenarios/two_firms.toml"), &SMALL),
-        "79ae4c851d080dd9fbfe272696305590ffc686b464d518ee4c52c8336baae1c5",
+        "000bb8aaa333b604fcbaf97226adae239d8612d6c75d6bda7ac9de1c9068ce18",
     );
 }
 
@@ -145,7 +150,7 @@ fn spiral_matches_its_golden_digest() {
     check(
         "spiral",
         &load(Some("scenarios/spiral.toml"), &SMALL),
-        "aafdf4a440b053d4c480497c8784d9336fb241b15966d01560e621261df1b407",
+        "33e7f07060516ac493c91edd085af1eda0db0016f20efdd08d85dccb84b17a20",
     );
 }
 
@@ -154,11 +159,11 @@ fn other_networks_match_their_golden_digests() {
     for (kind, expected) in [
         (
             "scale_free",
-            "f8b5746a3d6d5886464ec731b7db8393ae0212c0e821f10b9f566788d8a1abb5",
+            "d7dd22acad0eb6ec619557b7eb7e718b9f35e4a91a75b01776487f9bd83d03b8",
         ),
         (
             "random",
-            "26567159b8177285c998f642d07ab87d3186129bc0b62499584605267f62bddf",
+            "051dad306e5df6c21a7ffa684d1c69fc456323513c4faefd272b1321d60cf0ec",
         ),
     ] {
         let mut sets = SMALL.to_vec();
@@ -183,7 +188,7 @@ fn several_blocks_and_a_partial_one_match_their_golden_digest() {
                 "replications=1",
             ],
         ),
-        "9a27866137481c4f4116993db3a76da7b942af00842978fcd6e0849679bf2d5e",
+        "8364433d047d2cf448ea60b32dfbf160a09f7b855c82a16b9333d4e904d53bbe",
     );
 }
 
@@ -198,6 +203,6 @@ fn events_match_their_golden_digest() {
     check(
         "shocks",
         &load(Some("scenarios/shocks.toml"), &sets),
-        "e7be9985f075685844c68b537491f9ee9e4bb158e7d75c3d421440901e73e219",
+        "9afd9377c04e5ddd7b9d6dc2a6bddc3d288cbeee7db9c6626b07c57d19f4d2bc",
     );
 }
