@@ -10,6 +10,7 @@ use rand_distr::{Beta, Distribution, LogNormal};
 
 use super::config::{Customers as CustomerDists, Dist, Staff};
 use super::rng::Stream;
+use super::rules;
 
 /// Firm index of a vacant slot.
 pub const VACANT: u8 = u8::MAX;
@@ -168,11 +169,8 @@ impl Public {
 
     /// The public view of `customer` with this week's `flags`.
     pub fn of(customer: &Customer, flags: u8) -> Public {
-        let success_rate = if customer.recent_contributions > 0.05 {
-            (customer.recent_successes / customer.recent_contributions).min(1.0)
-        } else {
-            -1.0
-        };
+        let rate = (customer.recent_successes / customer.recent_contributions).min(1.0);
+        let success_rate = rules::select(customer.recent_contributions > 0.05, rate, -1.0);
         Public {
             satisfaction: customer.satisfaction,
             success_rate,

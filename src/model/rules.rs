@@ -320,6 +320,16 @@ pub fn encounter_emotional(v: f32) -> f32 {
     0.5 * v
 }
 
+/// `a` if `cond`, else `b`, by bit masks rather than a branch: for choices that depend on a
+/// random draw or on one customer's state, which a branch predictor cannot learn (about one
+/// mispredicted branch per customer-week was spent on such choices; docs/PERFORMANCE.md).
+/// Exactly one of the two values, bit for bit.
+#[inline(always)]
+pub fn select(cond: bool, a: f32, b: f32) -> f32 {
+    let mask = u32::from(cond).wrapping_neg();
+    f32::from_bits((a.to_bits() & mask) | (b.to_bits() & !mask))
+}
+
 /// 1 for true, 0 for false (the `[b]` of docs/ODD.md).
 #[inline(always)]
 pub fn flag(b: bool) -> f32 {
@@ -496,11 +506,11 @@ pub fn wom_affect(satisfaction: f32, grievance: f32, failure_memory: f32) -> f32
 #[inline]
 pub fn wom_chance(affect: f32) -> (f32, bool) {
     let gap = affect - WOM_NEUTRAL;
-    if gap >= 0.0 {
-        ((gap / (1.0 - WOM_NEUTRAL)).powi(2) * 0.8 + 0.1, true)
-    } else {
-        (0.1 + 0.8 * (-gap / WOM_NEUTRAL).sqrt(), false)
-    }
+    // Both sides are computed and one is selected (the side is a coin flip across customers).
+    let positive = gap >= 0.0;
+    let pleased = (gap / (1.0 - WOM_NEUTRAL)).powi(2) * 0.8 + 0.1;
+    let displeased = 0.1 + 0.8 * (-gap / WOM_NEUTRAL).max(0.0).sqrt();
+    (select(positive, pleased, displeased), positive)
 }
 
 /// Weekly churn hazard: falls steeply with loyalty and rises with grievance.
@@ -788,6 +798,37 @@ mod tests {
         for s in [0.0, 0.25, 0.5, 0.75, 1.0] {
             let (p, _) = wom_chance(s);
             assert!((0.0..=1.0).contains(&p));
+        }
+    }
+
+    #[test]
+    fn select_keeps_exactly_one_value_bit_for_bit() {
+        for (a, b) in [(0.25, -1.0), (-0.0, 0.0), (f32::MIN_POSITIVE, f32::MAX)] {
+            assert_eq!(select(true, a, b).to_bits(), f32::to_bits(a));
+            assert_eq!(select(false, a, b).to_bits(), f32::to_bits(b));
+        }
+    }
+
+    #[test]
+    fn branch_free_word_of_mouth_chance_is_the_piecewise_formula() {
+        // The formula as docs/ODD.md 7.17 states it, side by side.
+        let piecewise = |affect: f32| {
+            let gap = affect - WOM_NEUTRAL;
+            if gap >= 0.0 {
+                ((gap / (1.0 - WOM_NEUTRAL)).powi(2) * 0.8 + 0.1, true)
+            } else {
+                (0.1 + 0.8 * (-gap / WOM_NEUTRAL).sqrt(), false)
+            }
+        };
+        for i in 0..=100_000 {
+            let affect = i as f32 / 100_000.0;
+            let (p, positive) = wom_chance(affect);
+            let (q, expected) = piecewise(affect);
+            assert_eq!(
+                (p.to_bits(), positive),
+                (q.to_bits(), expected),
+                "affect {affect}"
+            );
         }
     }
 

@@ -475,15 +475,14 @@ impl Block<'_> {
     fn word_of_mouth(&mut self, c: &mut Customer, week: &mut Week) {
         let affect = rules::wom_affect(c.satisfaction, c.grievance, c.failure_memory);
         let (speak, positive) = rules::wom_chance(affect);
-        if week.decision.wom < speak {
-            if positive {
-                week.flags |= Public::SPOKE_POSITIVE;
-                c.recent_wom_positive += WINDOW_RATE;
-            } else {
-                week.flags |= Public::SPOKE_NEGATIVE;
-                c.recent_wom_negative += WINDOW_RATE;
-            }
-        }
+        // Without branches: speaking is a draw, its valence one customer's state.
+        let spoke = week.decision.wom < speak;
+        let (praised, complained) = (spoke & positive, spoke & !positive);
+        week.flags |= (u8::from(praised) * Public::SPOKE_POSITIVE)
+            | (u8::from(complained) * Public::SPOKE_NEGATIVE);
+        let (good, bad) = (c.recent_wom_positive, c.recent_wom_negative);
+        c.recent_wom_positive = rules::select(praised, good + WINDOW_RATE, good);
+        c.recent_wom_negative = rules::select(complained, bad + WINDOW_RATE, bad);
     }
 
     /// Step n, first part (7.18): last week's revenge of any neighbour is heard, in ascending
@@ -534,9 +533,7 @@ impl Block<'_> {
     fn slow_states(&mut self, c: &mut Customer) {
         let k = &self.context.constants;
         c.grievance = rules::grievance_decay(c.grievance, c.forgiveness, c.grudge_loyalty);
-        if c.grievance < 0.01 {
-            c.grudge_loyalty = 0.0;
-        }
+        c.grudge_loyalty = rules::select(c.grievance < 0.01, 0.0, c.grudge_loyalty);
         c.loyalty = rules::loyalty_step(
             c.loyalty,
             c.satisfaction,
@@ -709,14 +706,14 @@ fn learn_from_encounter(
 /// or a recovered complaint), and then lifts self-efficacy; otherwise it decays toward its
 /// resting level.
 fn empowerment(c: &mut Customer, heard: bool) {
-    use rules::empower;
-    if heard {
-        c.empowerment = rules::toward(c.empowerment, 1.0, empower::HEARD);
-        let rate = empower::TO_EFFICACY * c.empowerment;
-        c.self_efficacy = rules::toward(c.self_efficacy, 1.0, rate);
-    } else {
-        c.empowerment = rules::toward(c.empowerment, c.base_empowerment, empower::DECAY);
-    }
+    use rules::{empower, select, toward};
+    // Both outcomes are computed and one is kept: whether a customer was heard this week is
+    // a draw the branch predictor cannot learn.
+    let raised = toward(c.empowerment, 1.0, empower::HEARD);
+    let lifted = toward(c.self_efficacy, 1.0, empower::TO_EFFICACY * raised);
+    let rested = toward(c.empowerment, c.base_empowerment, empower::DECAY);
+    c.empowerment = select(heard, raised, rested);
+    c.self_efficacy = select(heard, lifted, c.self_efficacy);
 }
 
 /// Step k (7.15): experience values drift toward neutral (forgetting).
