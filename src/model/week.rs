@@ -145,10 +145,11 @@ struct Week {
     heard: bool,
     /// Public flags: revenge taken, word of mouth spoken.
     flags: u8,
-    /// The value of this week's product use and the expectation it was judged against, if
-    /// step b judged it (product engagement): step i reuses it while no encounter has moved the
-    /// expectation since (the same `powf`, not computed twice).
-    use_value: Option<(f32, f32)>,
+    /// The value of this week's product use judged against the expectation the customer
+    /// starts the week with (`use_expectation`): step b teaches from it, and step i reuses it
+    /// while no encounter has moved the expectation since (the same `powf`, not computed twice).
+    use_value: f32,
+    use_expectation: f32,
 }
 
 /// The two kinds of service encounter (docs/ODD.md 7.4, 7.6).
@@ -197,7 +198,12 @@ impl Block<'_> {
             prior_loyalty: c.loyalty,
             heard: false,
             flags: 0,
-            use_value: None,
+            use_value: experienced_value(
+                self.context.firms[c.firm as usize].quality,
+                c.expectation,
+                &self.context.constants,
+            ),
+            use_expectation: c.expectation,
         };
         bookkeeping(c);
         self.product_engagement(c, &mut week);
@@ -220,28 +226,37 @@ impl Block<'_> {
     /// Step b, product engagement (PE, 7.4): with its chance, a week of using and following the
     /// product, which teaches functional, emotional and social value and may bring a support
     /// question to an employee.
+    ///
+    /// Written without a branch on the engagement draw (a coin flip the predictor cannot
+    /// learn): the learning is computed for every customer and kept for the engaged, and the
+    /// support draw is read for every customer but taken (the slot's next draw used up) only
+    /// by the engaged, as if drawn after the decision.
     fn product_engagement(&mut self, c: &mut Customer, week: &mut Week) {
+        use rules::{select, toward};
         let firm = &self.context.firms[week.firm];
         let chance = rules::product_engagement_chance(c.involvement, firm.quality);
-        if week.decision.product >= chance {
-            return;
-        }
-        c.recent_product += WINDOW_RATE;
-        let use_value = experienced_value(firm.quality, c.expectation, &self.context.constants);
-        week.use_value = Some((c.expectation, use_value));
+        let engaged = week.decision.product < chance;
         let user = rules::ProductUser {
             expertise: c.expertise,
         };
         let (functional, emotional, social) =
-            rules::product_targets(firm.quality, use_value, &user);
-        c.functional = rules::toward(
-            c.functional,
-            functional,
-            experience::PRODUCT_FUNCTIONAL_RATE,
-        );
-        c.emotional = rules::toward(c.emotional, emotional, experience::PRODUCT_EMOTIONAL_RATE);
-        c.social = rules::toward(c.social, social, experience::PRODUCT_SOCIAL_RATE);
-        if week.draws.unit() < rules::product::SUPPORT_CHANCE {
+            rules::product_targets(firm.quality, week.use_value, &user);
+        let learned = [
+            toward(
+                c.functional,
+                functional,
+                experience::PRODUCT_FUNCTIONAL_RATE,
+            ),
+            toward(c.emotional, emotional, experience::PRODUCT_EMOTIONAL_RATE),
+            toward(c.social, social, experience::PRODUCT_SOCIAL_RATE),
+        ];
+        c.recent_product = select(engaged, c.recent_product + WINDOW_RATE, c.recent_product);
+        c.functional = select(engaged, learned[0], c.functional);
+        c.emotional = select(engaged, learned[1], c.emotional);
+        c.social = select(engaged, learned[2], c.social);
+        let support = week.draws.peek_unit();
+        week.draws.skip_if(engaged);
+        if engaged & (support < rules::product::SUPPORT_CHANCE) {
             self.encounter(c, Kind::Support, week);
         }
     }
@@ -427,12 +442,11 @@ impl Block<'_> {
     /// Step i (7.13): product use. Every active customer uses the product every week; the
     /// week's use is judged against the expectation after this week's encounters.
     fn product_use(&mut self, c: &mut Customer, week: &Week) {
-        let use_value = match week.use_value {
-            Some((expectation, value)) if expectation.to_bits() == c.expectation.to_bits() => value,
-            _ => {
-                let quality = self.context.firms[week.firm].quality;
-                experienced_value(quality, c.expectation, &self.context.constants)
-            }
+        let use_value = if week.use_expectation.to_bits() == c.expectation.to_bits() {
+            week.use_value
+        } else {
+            let quality = self.context.firms[week.firm].quality;
+            experienced_value(quality, c.expectation, &self.context.constants)
         };
         c.satisfaction = rules::toward(
             c.satisfaction,
