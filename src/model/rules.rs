@@ -320,14 +320,13 @@ pub fn encounter_emotional(v: f32) -> f32 {
     0.5 * v
 }
 
-/// `a` if `cond`, else `b`, by bit masks rather than a branch: for choices that depend on a
-/// random draw or on one customer's state, which a branch predictor cannot learn (about one
-/// mispredicted branch per customer-week was spent on such choices; docs/PERFORMANCE.md).
-/// Exactly one of the two values, bit for bit.
+/// `a` if `cond`, else `b`, marked unpredictable so that the compiler keeps it a conditional
+/// move rather than a branch: for choices that depend on a random draw or on one customer's
+/// state, which a branch predictor cannot learn (about one mispredicted branch per
+/// customer-week was spent on such choices; docs/PERFORMANCE.md).
 #[inline(always)]
 pub fn select(cond: bool, a: f32, b: f32) -> f32 {
-    let mask = u32::from(cond).wrapping_neg();
-    f32::from_bits((a.to_bits() & mask) | (b.to_bits() & !mask))
+    std::hint::select_unpredictable(cond, a, b)
 }
 
 /// 1 for true, 0 for false (the `[b]` of docs/ODD.md).
