@@ -9,9 +9,11 @@
 //!   the only thing called a schedule in the code.
 //! - [`observe`]: the per-firm, per-tick observation ([`FirmTick`]).
 //! - [`rng`]: seeded, portable random streams and counter-based slot draws.
+//! - [`kernel`]: which compiled version of the customer phase runs (the same numbers).
 
 pub mod agents;
 pub mod config;
+pub mod kernel;
 pub mod network;
 pub mod observe;
 pub mod rng;

@@ -19,6 +19,7 @@ use rayon::prelude::*;
 
 use super::agents::{Customer, CustomerBirth, Employee, Hiring, Public};
 use super::config::{Config, ValidConfig};
+use super::kernel::Kernel;
 use super::network::Network;
 use super::observe::{FirmTick, Tally};
 use super::rng::{self, Purpose, SlotDraws};
@@ -105,6 +106,8 @@ pub struct Simulation {
     /// with the schedule, and the index of the next one.
     changes: Arc<[Change]>,
     next_change: usize,
+    /// The compiled version of the customer phase ([`Kernel::detect`] unless set).
+    kernel: Kernel,
 }
 
 impl Simulation {
@@ -224,6 +227,7 @@ impl Simulation {
             clock: 0,
             changes: Arc::new([]),
             next_change: 0,
+            kernel: Kernel::detect(),
             config,
         };
         simulation.refresh_views();
@@ -380,8 +384,20 @@ impl Simulation {
         }
     }
 
+    /// Runs the customer phase with `kernel` from now on, if this CPU runs it (else the portable
+    /// one): for tests and benchmarks, since every kernel computes the same numbers.
+    pub fn set_kernel(&mut self, kernel: Kernel) {
+        self.kernel = Kernel::supported(kernel);
+    }
+
+    /// The compiled version of the customer phase this simulation runs.
+    pub fn kernel(&self) -> Kernel {
+        self.kernel
+    }
+
     fn customer_phase(&mut self) {
         let firm_count = self.views.len();
+        let kernel = self.kernel;
         let context = Context {
             seed: self.seed,
             clock: self.clock,
@@ -403,7 +419,14 @@ impl Simulation {
             .enumerate()
             .for_each(
                 |(block, ((((customers, next), revenge), tallies), events))| {
-                    update_block(&context, block, customers, next, revenge, tallies, events);
+                    let slices = BlockSlices {
+                        customers,
+                        next,
+                        revenge,
+                        tallies,
+                        events,
+                    };
+                    update_block(kernel, &context, block, slices);
                 },
             );
     }
@@ -586,15 +609,41 @@ fn observe_customer(tally: &mut Tally, c: &Customer) {
 /// The customer phase of one block: every active customer lives its week, every vacant slot
 /// may be filled (7.21), and every customer active afterwards is observed and publishes its
 /// record for next week.
-fn update_block(
-    context: &Context,
-    block: usize,
-    customers: &mut [Customer],
-    next: &mut [Public],
-    revenge: &mut [u64],
-    tallies: &mut [Tally],
-    events: &mut Vec<StaffEvent>,
-) {
+fn update_block(kernel: Kernel, context: &Context, block: usize, slices: BlockSlices) {
+    match kernel {
+        Kernel::Portable => update_block_body(context, block, slices),
+        #[cfg(target_arch = "x86_64")]
+        // SAFETY: `Kernel::X86_64V3` is only ever set after `Kernel::supported` or
+        // `Kernel::detect` found every feature the function is compiled with on this CPU.
+        Kernel::X86_64V3 => unsafe { update_block_x86_64_v3(context, block, slices) },
+    }
+}
+
+/// What one block of the customer phase writes.
+struct BlockSlices<'a> {
+    customers: &'a mut [Customer],
+    next: &'a mut [Public],
+    revenge: &'a mut [u64],
+    tallies: &'a mut [Tally],
+    events: &'a mut Vec<StaffEvent>,
+}
+
+/// [`update_block_body`] compiled for x86-64-v3 (see [`Kernel`]).
+#[cfg(target_arch = "x86_64")]
+#[target_feature(enable = "avx2,bmi1,bmi2,fma,lzcnt,popcnt,movbe")]
+fn update_block_x86_64_v3(context: &Context, block: usize, slices: BlockSlices) {
+    update_block_body(context, block, slices);
+}
+
+#[inline(always)]
+fn update_block_body(context: &Context, block: usize, slices: BlockSlices) {
+    let BlockSlices {
+        customers,
+        next,
+        revenge,
+        tallies,
+        events,
+    } = slices;
     events.clear();
     tallies.fill(Tally::default());
     revenge.fill(0);
@@ -700,6 +749,41 @@ mod tests {
             assert_eq!(previous - tick.churned + tick.acquired, active);
             previous = active;
         }
+    }
+
+    /// Every compiled version of the customer phase computes the same weeks bit for bit
+    /// (`Debug` prints each float's shortest round-trip form, so equal text is equal bits).
+    #[test]
+    fn every_kernel_computes_the_same_weeks() {
+        let config = small(3000);
+        let mut detected = Simulation::new(&config, 11);
+        let mut portable = Simulation::new(&config, 11);
+        portable.set_kernel(Kernel::Portable);
+        assert_eq!(portable.kernel(), Kernel::Portable);
+        assert_eq!(detected.kernel(), Kernel::detect());
+        let (mut out_detected, mut out_portable) = (Vec::new(), Vec::new());
+        for _ in 0..40 {
+            detected.step(&mut out_detected);
+            portable.step(&mut out_portable);
+            assert_eq!(format!("{out_detected:?}"), format!("{out_portable:?}"));
+        }
+        assert_eq!(
+            format!("{:?}", detected.customers()),
+            format!("{:?}", portable.customers())
+        );
+    }
+
+    #[cfg(target_arch = "x86_64")]
+    #[test]
+    fn the_x86_64_v3_kernel_is_chosen_only_where_it_runs() {
+        let has_v3 = std::arch::is_x86_feature_detected!("avx2")
+            && std::arch::is_x86_feature_detected!("fma")
+            && std::arch::is_x86_feature_detected!("bmi2");
+        let chosen = Kernel::supported(Kernel::X86_64V3);
+        assert_eq!(
+            chosen == Kernel::X86_64V3,
+            has_v3 && Kernel::detect() == chosen
+        );
     }
 
     #[test]

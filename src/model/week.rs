@@ -180,7 +180,9 @@ fn bit(bits: &[u64], slot: usize) -> bool {
 
 impl Block<'_> {
     /// One active customer's week, steps a–p, with its routine draws `decision` and its later
-    /// draws from `draws`. Returns the public flags (revenge, WOM spoken).
+    /// draws from `draws`. Returns the public flags (revenge, WOM spoken). Inlined into each
+    /// compiled version of the customer phase ([`super::kernel::Kernel`]).
+    #[inline(always)]
     pub fn live_week(
         &mut self,
         c: &mut Customer,
@@ -231,6 +233,7 @@ impl Block<'_> {
     /// learn): the learning is computed for every customer and kept for the engaged, and the
     /// support draw is read for every customer but taken (the slot's next draw used up) only
     /// by the engaged, as if drawn after the decision.
+    #[inline(always)]
     fn product_engagement(&mut self, c: &mut Customer, week: &mut Week) {
         use rules::{select, toward};
         let firm = &self.context.firms[week.firm];
@@ -263,6 +266,7 @@ impl Block<'_> {
 
     /// Step c, participation in value co-creation (PVC, 7.4): with chance r / (1 + r), a
     /// contribution of weight 1 + r, handled by an employee.
+    #[inline(always)]
     fn participation(&mut self, c: &mut Customer, week: &mut Week) {
         let firm = &self.context.firms[week.firm];
         let rate = rules::engagement_rate(&EngagementDrivers {
@@ -441,6 +445,7 @@ impl Block<'_> {
 
     /// Step i (7.13): product use. Every active customer uses the product every week; the
     /// week's use is judged against the expectation after this week's encounters.
+    #[inline(always)]
     fn product_use(&mut self, c: &mut Customer, week: &Week) {
         let use_value = if week.use_expectation.to_bits() == c.expectation.to_bits() {
             week.use_value
@@ -456,6 +461,7 @@ impl Block<'_> {
     }
 
     /// Step l (7.16): revenge, if grievance exceeds the threshold.
+    #[inline(always)]
     fn revenge(&mut self, c: &mut Customer, week: &mut Week) {
         let k = &self.context.constants;
         if c.grievance <= k.revenge_threshold
@@ -486,6 +492,7 @@ impl Block<'_> {
     }
 
     /// Step m (7.17): word of mouth spoken this week, U-shaped in satisfaction (Anderson 1998).
+    #[inline(always)]
     fn word_of_mouth(&mut self, c: &mut Customer, week: &mut Week) {
         let affect = rules::wom_affect(c.satisfaction, c.grievance, c.failure_memory);
         let (speak, positive) = rules::wom_chance(affect);
@@ -501,6 +508,7 @@ impl Block<'_> {
 
     /// Step n, first part (7.18): last week's revenge of any neighbour is heard, in ascending
     /// neighbour order, as negative WOM and as toxic talk.
+    #[inline(always)]
     fn hear_revenge(&mut self, c: &mut Customer, week: &Week) {
         if !bit(self.context.hears_revenge, week.slot) {
             return;
@@ -519,6 +527,7 @@ impl Block<'_> {
     /// Step n, second part (7.18): interpersonal interaction (II). With probability
     /// `sociability`, one conversation with a random neighbour; pleasant unless the neighbour
     /// spoke ill of its firm or took revenge last week.
+    #[inline(always)]
     fn conversation(&mut self, c: &mut Customer, week: &Week) {
         let neighbours = self.context.network.neighbours(week.slot);
         if neighbours.is_empty() || week.decision.talk >= c.sociability {
@@ -544,6 +553,7 @@ impl Block<'_> {
     }
 
     /// Step o (7.19): grievance decays; loyalty moves toward its convex target.
+    #[inline(always)]
     fn slow_states(&mut self, c: &mut Customer) {
         let k = &self.context.constants;
         c.grievance = rules::grievance_decay(c.grievance, c.forgiveness, c.grudge_loyalty);
@@ -559,6 +569,7 @@ impl Block<'_> {
     /// Step p (7.20): churn, perhaps switching to another firm. Returns the week's public
     /// flags, cleared for a leaver (what it said this week is not heard; the revenge damage is
     /// still counted).
+    #[inline(always)]
     fn churn(&mut self, c: &mut Customer, week: &mut Week) -> u8 {
         let k = &self.context.constants;
         if !leaves(c, week.decision.churn, k) {
@@ -638,6 +649,7 @@ fn leaves(c: &Customer, u: f32, k: &Constants) -> bool {
 }
 
 /// Step a (7.3): bookkeeping. Tenure +1; the recent-window counts and failure memory fade.
+#[inline(always)]
 fn bookkeeping(c: &mut Customer) {
     c.tenure += 1;
     for count in [
@@ -719,6 +731,7 @@ fn learn_from_encounter(
 /// Step j (7.14): empowerment rises when the customer was heard this week (solicited feedback
 /// or a recovered complaint), and then lifts self-efficacy; otherwise it decays toward its
 /// resting level.
+#[inline(always)]
 fn empowerment(c: &mut Customer, heard: bool) {
     use rules::{empower, select, toward};
     // Both outcomes are computed and one is kept: whether a customer was heard this week is
@@ -731,6 +744,7 @@ fn empowerment(c: &mut Customer, heard: bool) {
 }
 
 /// Step k (7.15): experience values drift toward neutral (forgetting).
+#[inline(always)]
 fn experience_drift(c: &mut Customer) {
     for value in [&mut c.functional, &mut c.emotional, &mut c.social] {
         *value = rules::toward(*value, experience::NEUTRAL, experience::DRIFT);
