@@ -3,7 +3,8 @@
 //! The release build targets baseline x86-64 so that one binary runs everywhere. The customer
 //! phase is also compiled for x86-64-v3 (AVX2, BMI, FMA, LZCNT, POPCNT, MOVBE: every x86 core
 //! since about 2015) and chosen at run time when the CPU has those features: three-operand
-//! instructions and wider moves save about 6% of the step's time (docs/PERFORMANCE.md).
+//! instructions and wider moves save about 7% of the estimated cycles and 3% of the step's time
+//! (docs/PERFORMANCE.md, fourth round).
 //!
 //! Both versions compile the same Rust, and Rust neither fuses a multiply and an add into an
 //! FMA nor reorders floating-point operations, so they compute the same numbers bit for bit
