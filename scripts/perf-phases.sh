@@ -31,14 +31,15 @@ mmap = re.search(r"\[(0x[0-9a-f]+)\(0x[0-9a-f]+\) @ (0x[0-9a-f]+) [^]]*\]: r-xp 
                  run("perf", "script", "-i", data, "--show-mmap-events"))
 start, file_offset = int(mmap.group(1), 16), int(mmap.group(2), 16)
 segment = next(l.split() for l in run("readelf", "-lW", binary).splitlines()
-               if l.split()[:1] == ["LOAD"] and "E" in l.split()[-2:-1][0])
+               if l.split()[:1] == ["LOAD"] and re.search(r" R E ", l))
 vaddr_minus_offset = int(segment[2], 16) - int(segment[1], 16)
 
 samples = [l.split() for l in run("perf", "script", "-i", data, "-G", "-F", "ip,sym,dso").splitlines()]
 samples = [s for s in samples if len(s) >= 2]
 total = len(samples)
 ours = [int(s[0], 16) - start + file_offset + vaddr_minus_offset for s in samples if binary in s[-1]]
-libm = collections.Counter(s[1] for s in samples if "libm.so" in s[-1])
+# glibc's variants of one function (`__expf_fma`, `__expf`, `expf`) counted as one.
+libm = collections.Counter(re.sub(r"^_+|_fma$", "", s[1]) for s in samples if "libm.so" in s[-1])
 
 chains, current = {}, None
 lines = run("addr2line", "-a", "-i", "-f", "-C", "-e", binary, *map(hex, sorted(set(ours)))).splitlines()
@@ -70,8 +71,8 @@ groups = collections.Counter()
 for address in ours:
     label = innermost(address)
     groups[next((name for name, rx in PHASES if re.search(rx, label)), "state updates: toward, drift, loyalty, satisfaction, bookkeeping, selects")] += 1
-groups["glibc expf"] = libm.get("__expf_fma", 0) + libm.get("__expf", 0) + libm.get("expf", 0)
-groups["glibc powf"] = libm.get("__powf_fma", 0) + libm.get("__powf", 0) + libm.get("powf", 0)
+for function in ("expf", "powf"):
+    groups["glibc " + function] = libm[function]
 tick_loop = sum(v for k, v in groups.items() if k != "initialisation and outputs")
 ns = step_ms * 1e6 / 100000
 print(f"{total} samples; the tick loop {100 * tick_loop / total:.0f}%, scaled to {ns:.1f} ns per customer-tick")
