@@ -25,7 +25,7 @@ fn push_number(cell: &mut String, value: f64) {
     if value.is_finite() {
         // Avoid "-0" and keep integers free of a trailing ".0".
         let value = if value == 0.0 { 0.0 } else { value };
-        write!(cell, "{value}").expect("formatting into a String");
+        super::decimal::push_shortest(cell, value);
     }
 }
 

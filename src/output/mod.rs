@@ -14,6 +14,7 @@
 pub mod bars;
 pub mod charts;
 pub mod csv;
+pub mod decimal;
 pub mod heatmap;
 pub mod html;
 pub mod manifest;
