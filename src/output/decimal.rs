@@ -1,8 +1,8 @@
 //! Shortest round-trip decimal text of an `f64`, the same bytes as its `Display` form.
 //!
 //! Why: the CSV outputs write every number this way, and `customers.csv` holds 24 of them per
-//! customer and replication, so at 100,000 customers the standard formatter took about a
-//! third of a whole 52-week run (docs/PERFORMANCE.md, sixth round). `ryu` finds the same
+//! customer and replication, so at 100,000 customers the standard formatter took 30% of the
+//! instructions of a whole 52-week run (docs/PERFORMANCE.md, sixth round). `ryu` finds the same
 //! shortest digits several times faster (both give the shortest digit string that reads back
 //! as the same `f64`, and of those the one nearest the value); this module only lays them out
 //! as `Display` does: plain decimal, never an exponent, no trailing zeros, no `.0` on whole
