@@ -2,7 +2,6 @@
 //! (columns in ../shared/cli-contract.md). Numbers are written in plain decimal with Rust's
 //! shortest round-trip formatting, so the same values always give the same bytes.
 
-use std::fmt::Write as _;
 use std::io::{self, Write};
 use std::path::Path;
 
@@ -180,40 +179,45 @@ pub fn write_customer_rows(
 ) -> io::Result<()> {
     let slots = customers.slots();
     let records = customers.records();
+    let names = encoded_names(firm_names)?;
     for (slots, records) in slots
         .chunks(ROWS_PER_BATCH)
         .zip(records.chunks(ROWS_PER_BATCH))
     {
-        let parts: Vec<io::Result<Vec<u8>>> = slots
+        let parts: Vec<Vec<u8>> = slots
             .par_chunks(ROWS_PER_TASK)
             .zip(records.par_chunks(ROWS_PER_TASK))
-            .map(|(slots, records)| format_customer_rows(replication, slots, records, firm_names))
+            .map(|(slots, records)| format_customer_rows(replication, slots, records, &names))
             .collect();
         for part in parts {
-            out.write_all(&part?)?;
+            out.write_all(&part)?;
         }
     }
     Ok(())
 }
 
-/// The CSV rows of `records` (at `slots`), without allocating per row or per cell.
+/// The CSV rows of `records` (at `slots`), without allocating per row or per cell; `names`
+/// are the firms' names as CSV fields ([`encoded_names`]).
+///
+/// The rows are laid out here rather than through `csv::Writer`, whose per-field quoting scan
+/// cost more than the numbers' own formatting (docs/PERFORMANCE.md, seventh round): every cell
+/// but the firm's name is a number, which never needs quoting, and each name is encoded once by
+/// `csv` itself, so the bytes are the ones `csv::Writer` writes.
 fn format_customer_rows(
     replication: u32,
     slots: &[u32],
     records: &[Customer],
-    firm_names: &[String],
-) -> io::Result<Vec<u8>> {
-    let mut writer = csv::Writer::from_writer(Vec::with_capacity(records.len() * 320));
-    let replication = replication.to_string();
-    let mut cell = String::new();
+    names: &[String],
+) -> Vec<u8> {
+    let mut integers = itoa::Buffer::new();
+    let replication = integers.format(replication).to_owned();
+    let mut rows = String::with_capacity(records.len() * 320);
     for (&slot, c) in slots.iter().zip(records) {
-        writer.write_field(&replication).map_err(csv_error)?;
-        cell.clear();
-        write!(cell, "{slot}").expect("formatting into a String");
-        writer.write_field(&cell).map_err(csv_error)?;
-        writer
-            .write_field(&firm_names[c.firm as usize])
-            .map_err(csv_error)?;
+        rows.push_str(&replication);
+        rows.push(',');
+        rows.push_str(integers.format(slot));
+        rows.push(',');
+        rows.push_str(&names[usize::from(c.firm)]);
         for value in [
             c.expertise,
             c.sociability,
@@ -240,18 +244,37 @@ fn format_customer_rows(
             c.recent_complaints,
             c.contributions,
         ] {
-            cell.clear();
-            push_number(&mut cell, f64::from(value));
-            writer.write_field(&cell).map_err(csv_error)?;
+            rows.push(',');
+            push_number(&mut rows, f64::from(value));
         }
-        cell.clear();
-        write!(cell, "{}", c.tenure).expect("formatting into a String");
-        writer.write_field(&cell).map_err(csv_error)?;
-        writer.write_record(None::<&[u8]>).map_err(csv_error)?;
+        rows.push(',');
+        rows.push_str(integers.format(c.tenure));
+        rows.push('\n');
     }
-    writer
-        .into_inner()
-        .map_err(|error| io::Error::other(error.to_string()))
+    rows.into_bytes()
+}
+
+/// Each firm's name as `csv::Writer` writes it as one field of a record with several fields
+/// (quoted if it holds a delimiter, a quote or a line break, and its quotes doubled). Names of
+/// vacant slots are never looked up: only active customers have rows.
+fn encoded_names(firm_names: &[String]) -> io::Result<Vec<String>> {
+    firm_names
+        .iter()
+        .map(|name| {
+            // The name and an empty field: `csv` closes a quoted field when it writes the next
+            // delimiter, which is then taken off.
+            let mut writer = csv::Writer::from_writer(Vec::new());
+            writer.write_field(name).map_err(csv_error)?;
+            writer.write_field("").map_err(csv_error)?;
+            let mut bytes = writer
+                .into_inner()
+                .map_err(|error| io::Error::other(error.to_string()))?;
+            if bytes.pop() != Some(b',') {
+                return Err(io::Error::other("csv wrote no delimiter after a firm name"));
+            }
+            String::from_utf8(bytes).map_err(io::Error::other)
+        })
+        .collect()
 }
 
 #[cfg(test)]
@@ -316,7 +339,13 @@ mod tests {
     #[test]
     fn streamed_customer_rows_match_row_by_row_writing() {
         // More rows than one formatting batch, odd values, and a name that needs quoting.
-        let names = vec!["plain".to_owned(), "a \"quoted\", name".to_owned()];
+        let names = vec![
+            "plain".to_owned(),
+            "a \"quoted\", name".to_owned(),
+            String::new(),
+            "two\nlines".to_owned(),
+            " spaced; 'single' ".to_owned(),
+        ];
         let slots: Vec<Customer> = (0..2 * ROWS_PER_BATCH + 77)
             .map(|i| {
                 let x = i as f32;
@@ -327,9 +356,12 @@ mod tests {
                     satisfaction: f32::NAN,
                     contributions: x * 3.0,
                     tenure: i as u32,
-                    firm: match i % 5 {
+                    firm: match i % 7 {
                         0 => VACANT,
                         1 => 1,
+                        2 => 2,
+                        3 => 3,
+                        4 => 4,
                         _ => 0,
                     },
                     ..Customer::EMPTY

@@ -17,18 +17,22 @@ pub fn push_shortest(out: &mut String, value: f64) {
     // The common case: ryu wrote plain decimal ("0.25", "18.0"), which is `Display`'s text but
     // for the ".0" of whole numbers, unless the value is a tie (`rounds_up_at_tie`; a tie
     // needs the value's lowest set bit one place below the last decimal digit, which is
-    // checked first).
-    if !text.contains('e') {
-        if let Some(whole) = text.strip_suffix(".0") {
-            out.push_str(whole);
-            return;
-        }
-        let fraction_digits = text.len() - text.find('.').map_or(text.len(), |dot| dot + 1);
-        let tie_place = -(fraction_digits as i32) - 1;
-        if odd_and_power(value).map(|(_, q)| q) != Some(tie_place) {
-            out.push_str(text);
-            return;
-        }
+    // checked first). The last point or exponent mark decides which (an exponent comes after
+    // any point).
+    let bytes = text.as_bytes();
+    let fraction = match bytes.iter().rposition(|&byte| byte == b'.' || byte == b'e') {
+        Some(at) if bytes[at] == b'e' => return push_relaid(out, value, text),
+        Some(at) => &bytes[at + 1..],
+        None => &[][..],
+    };
+    if fraction == b"0" {
+        out.push_str(&text[..text.len() - 2]);
+        return;
+    }
+    let tie_place = -(fraction.len() as i32) - 1;
+    if odd_and_power(value).map(|(_, q)| q) != Some(tie_place) {
+        out.push_str(text);
+        return;
     }
     push_relaid(out, value, text);
 }
