@@ -656,18 +656,25 @@ fn update_block_body(context: &Context, block: usize, slices: BlockSlices) {
     let first_slot = block * BLOCK;
     for (offset, (customer, public)) in customers.iter_mut().zip(next.iter_mut()).enumerate() {
         let slot = first_slot + offset;
-        let mut draws = SlotDraws::new(week_key, slot);
-        let decision = Decision::draw(&mut draws);
         let mut flags = 0;
         if customer.is_active() {
-            flags = block_state.live_week(customer, slot, decision, draws);
-        } else if decision.engage_or_fill < context.constants.fill_chance {
-            let firm = pick_choice(context.firms, draws.unit());
-            let reputation = context.firms[firm].reputation;
-            *customer = context
-                .birth
-                .customer(firm as u8, reputation, &mut draws.stream());
-            block_state.tallies[firm].acquired += 1.0;
+            // The week's first `powf` before the slot's draws: a call clobbers every vector
+            // register, and nothing of the draws is live across it yet.
+            let use_value = block_state.week_start_use_value(customer);
+            let mut draws = SlotDraws::new(week_key, slot);
+            let decision = Decision::draw(&mut draws);
+            flags = block_state.live_week(customer, slot, decision, draws, use_value);
+        } else {
+            let mut draws = SlotDraws::new(week_key, slot);
+            let decision = Decision::draw(&mut draws);
+            if decision.engage_or_fill < context.constants.fill_chance {
+                let firm = pick_choice(context.firms, draws.unit());
+                let reputation = context.firms[firm].reputation;
+                *customer = context
+                    .birth
+                    .customer(firm as u8, reputation, &mut draws.stream());
+                block_state.tallies[firm].acquired += 1.0;
+            }
         }
         if customer.is_active() {
             observe_customer(&mut block_state.tallies[customer.firm as usize], customer);

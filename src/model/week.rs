@@ -179,9 +179,10 @@ fn bit(bits: &[u64], slot: usize) -> bool {
 }
 
 impl Block<'_> {
-    /// One active customer's week, steps a–p, with its routine draws `decision` and its later
-    /// draws from `draws`. Returns the public flags (revenge, WOM spoken). Inlined into each
-    /// compiled version of the customer phase ([`super::kernel::Kernel`]).
+    /// One active customer's week, steps a–p, with its routine draws `decision`, its later
+    /// draws from `draws` and the use value it starts the week with
+    /// ([`Block::week_start_use_value`]). Returns the public flags (revenge, WOM spoken).
+    /// Inlined into each compiled version of the customer phase ([`super::kernel::Kernel`]).
     #[inline(always)]
     pub fn live_week(
         &mut self,
@@ -189,6 +190,7 @@ impl Block<'_> {
         slot: usize,
         decision: Decision,
         draws: SlotDraws,
+        use_value: f32,
     ) -> u8 {
         let mut week = Week {
             slot,
@@ -200,11 +202,7 @@ impl Block<'_> {
             prior_loyalty: c.loyalty,
             heard: false,
             flags: 0,
-            use_value: experienced_value(
-                self.context.firms[c.firm as usize].quality,
-                c.expectation,
-                &self.context.constants,
-            ),
+            use_value,
             use_expectation: c.expectation,
         };
         bookkeeping(c);
@@ -223,6 +221,17 @@ impl Block<'_> {
         tally.cocreated += week.cocreated;
         tally.codestroyed += week.codestroyed;
         flags
+    }
+
+    /// The value of this week's product use judged against the expectation `c` starts the week
+    /// with ([`Block::live_week`]'s `use_value`, read by steps b and i).
+    #[inline(always)]
+    pub fn week_start_use_value(&self, c: &Customer) -> f32 {
+        experienced_value(
+            self.context.firms[c.firm as usize].quality,
+            c.expectation,
+            &self.context.constants,
+        )
     }
 
     /// Step b, product engagement (PE, 7.4): with its chance, a week of using and following the
