@@ -22,7 +22,7 @@ use super::config::{Config, ValidConfig};
 use super::kernel::Kernel;
 use super::network::Network;
 use super::observe::{FirmTick, Tally};
-use super::rng::{self, Purpose, SlotDraws};
+use super::rng::{self, Purpose};
 use super::rules::{self, firm as firm_rules, morale};
 use super::schedule::{Change, Schedule};
 use super::week::{
@@ -661,12 +661,10 @@ fn update_block_body(context: &Context, block: usize, slices: BlockSlices) {
             // The week's first `powf` before the slot's draws: a call clobbers every vector
             // register, and nothing of the draws is live across it yet.
             let use_value = block_state.week_start_use_value(customer);
-            let mut draws = SlotDraws::new(week_key, slot);
-            let decision = Decision::draw(&mut draws);
+            let (decision, draws) = Decision::of_slot(week_key, slot);
             flags = block_state.live_week(customer, slot, decision, draws, use_value);
         } else {
-            let mut draws = SlotDraws::new(week_key, slot);
-            let decision = Decision::draw(&mut draws);
+            let (decision, mut draws) = Decision::of_slot(week_key, slot);
             if decision.engage_or_fill < context.constants.fill_chance {
                 let firm = pick_choice(context.firms, draws.unit());
                 let reputation = context.firms[firm].reputation;
