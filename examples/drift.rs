@@ -49,7 +49,8 @@ fn main() {
                 continue;
             }
             let f = &out[0];
-            let active: Vec<_> = sim.customers().iter().filter(|c| c.is_active()).collect();
+            let records = sim.customers();
+            let active: Vec<_> = records.iter().filter(|c| c.is_active()).collect();
             let n = active.len().max(1) as f64;
             let m = |g: &dyn Fn(&cocreate::model::agents::Customer) -> f32| {
                 active.iter().map(|c| f64::from(g(c))).sum::<f64>() / n

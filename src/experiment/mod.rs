@@ -244,7 +244,7 @@ pub fn visit_ticks(
             simulation.step(&mut out);
             progress.advance(1);
         }
-        visit(simulation.tick(), simulation.customers());
+        visit(simulation.tick(), &simulation.customers());
     }
     seed
 }
@@ -321,8 +321,8 @@ mod tests {
         for _ in 0..scenario.ticks() {
             simulation.step(&mut out);
         }
-        let expected: Vec<(u32, &Customer)> = simulation
-            .customers()
+        let records = simulation.customers();
+        let expected: Vec<(u32, &Customer)> = records
             .iter()
             .enumerate()
             .filter(|(_, c)| c.is_active())

@@ -169,12 +169,30 @@ impl Public {
 
     /// The public view of `customer` with this week's `flags`.
     pub fn of(customer: &Customer, flags: u8) -> Public {
-        let rate = (customer.recent_successes / customer.recent_contributions).min(1.0);
-        let success_rate = rules::select(customer.recent_contributions > 0.05, rate, -1.0);
+        Public::of_parts(
+            customer.satisfaction,
+            customer.recent_successes,
+            customer.recent_contributions,
+            customer.firm,
+            flags,
+        )
+    }
+
+    /// [`Public::of`] from the fields it reads.
+    #[inline(always)]
+    pub fn of_parts(
+        satisfaction: f32,
+        recent_successes: f32,
+        recent_contributions: f32,
+        firm: u8,
+        flags: u8,
+    ) -> Public {
+        let rate = (recent_successes / recent_contributions).min(1.0);
+        let success_rate = rules::select(recent_contributions > 0.05, rate, -1.0);
         Public {
-            satisfaction: customer.satisfaction,
+            satisfaction,
             success_rate,
-            firm: customer.firm,
+            firm,
             flags,
         }
     }

@@ -2,9 +2,12 @@
 //!
 //! - [`config`]: parameters, defaults and the model's preconditions ([`Config::validate`]).
 //! - [`agents`]: customer, public and employee records, and how they are born or hired.
+//! - `columns`: customers stored by field, in blocks (what the week's vector passes read).
 //! - [`network`]: the community graph.
 //! - [`rules`]: each submodel's functional form, as pure functions.
 //! - [`sim`]: the tick order ([`Simulation::step`]).
+//! - `passes` and `week`: a block's customer phase, as vector passes over its columns and the
+//!   scalar steps (encounter, revenge, conversation, churn) of the customers who need them.
 //! - [`schedule`]: the [`Schedule`] of configurations during a run (policy changes and shocks);
 //!   the only thing called a schedule in the code.
 //! - [`observe`]: the per-firm, per-tick observation ([`FirmTick`]).
@@ -12,10 +15,12 @@
 //! - [`kernel`]: which compiled version of the customer phase runs (the same numbers).
 
 pub mod agents;
+mod columns;
 pub mod config;
 pub mod kernel;
 pub mod network;
 pub mod observe;
+mod passes;
 pub mod rng;
 pub mod rules;
 pub mod schedule;

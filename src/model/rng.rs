@@ -100,6 +100,18 @@ impl SlotDraws {
         }
     }
 
+    /// Where the slot's stream stands: [`SlotDraws::resume`] continues it from here.
+    #[inline(always)]
+    pub fn position(&self) -> u64 {
+        self.counter
+    }
+
+    /// The stream of a slot at `position` (from [`SlotDraws::position`]).
+    #[inline(always)]
+    pub fn resume(position: u64) -> SlotDraws {
+        SlotDraws { counter: position }
+    }
+
     /// The next 64-bit output (`mix64` adds the increment itself).
     #[inline(always)]
     pub fn next_u64(&mut self) -> u64 {

@@ -240,13 +240,18 @@ pub struct EngagementDrivers {
 /// engagement (Huang & Suo 2021; Füller et al. 2009; Zhang et al. 2018).
 #[inline]
 pub fn engagement_rate(d: &EngagementDrivers) -> f32 {
-    let drive = engage::EMPOWERMENT * (d.empowerment - 0.5)
+    d.activity * engagement_drive(d).exp()
+}
+
+/// The log-scale drive of [`engagement_rate`]: its exponent.
+#[inline(always)]
+pub fn engagement_drive(d: &EngagementDrivers) -> f32 {
+    engage::EMPOWERMENT * (d.empowerment - 0.5)
         + engage::SELF_EFFICACY * (d.self_efficacy - 0.5)
         + engage::EMOTIONAL * (d.emotional - engage::VALUE_REFERENCE)
         + engage::SOCIAL * (d.social - engage::VALUE_REFERENCE)
         - engage::GRIEVANCE * d.grievance
-        + engage::INCENTIVE * d.incentive;
-    d.activity * drive.exp()
+        + engage::INCENTIVE * d.incentive
 }
 
 /// Probability of engaging this week at rate `r` (`r / (1 + r)`), and the expected number of

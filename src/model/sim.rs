@@ -18,16 +18,16 @@ use std::sync::Arc;
 use rayon::prelude::*;
 
 use super::agents::{Customer, CustomerBirth, Employee, Hiring, Public};
+use super::columns::Population;
 use super::config::{Config, ValidConfig};
 use super::kernel::Kernel;
 use super::network::Network;
 use super::observe::{FirmTick, Tally};
+use super::passes::{self, BlockSlices, Lanes};
 use super::rng::{self, Purpose};
 use super::rules::{self, firm as firm_rules, morale};
 use super::schedule::{Change, Schedule};
-use super::week::{
-    Block, Constants, Context, Decision, FirmView, StaffEvent, StaffEventKind, pick_choice,
-};
+use super::week::{Constants, Context, FirmView, StaffEvent, StaffEventKind};
 
 /// Customers per block: the unit of parallel work and of random streams. A constant, so that
 /// results do not depend on the number of threads.
@@ -82,7 +82,7 @@ pub struct Simulation {
     tick: u32,
     /// Weeks stepped so far, spin-up included: the key of each week's random streams.
     clock: u64,
-    customers: Vec<Customer>,
+    customers: Population,
     public: Vec<Public>,
     next_public: Vec<Public>,
     /// One bit per slot, set when the slot's public record carries [`Public::REVENGE`].
@@ -157,23 +157,27 @@ impl Simulation {
                 Some(*sum as f32)
             })
             .collect();
-        let mut customers = vec![Customer::EMPTY; capacity];
+        let mut customers = Population::vacant(capacity);
         customers
-            .par_chunks_mut(BLOCK)
+            .blocks
+            .par_iter_mut()
             .zip(starts_active.par_chunks(BLOCK))
             .enumerate()
-            .for_each(|(block, (slots, active))| {
+            .for_each(|(block, (columns, active))| {
                 let mut stream =
                     rng::stream(replication_seed, Purpose::InitCustomers, 0, block as u64);
-                for (customer, &is_active) in slots.iter_mut().zip(active) {
+                for (lane, &is_active) in active.iter().enumerate() {
                     if is_active {
                         let firm = pick(&share_cumulative, rng::unit(&mut stream));
                         let reputation = firms[firm].reputation as f32;
-                        *customer = birth.customer(firm as u8, reputation, &mut stream);
+                        columns.set(lane, &birth.customer(firm as u8, reputation, &mut stream));
                     }
                 }
             });
-        let public: Vec<Public> = customers.par_iter().map(|c| Public::of(c, 0)).collect();
+        let public: Vec<Public> = (0..capacity)
+            .into_par_iter()
+            .map(|slot| Public::of(&customers.get(slot), 0))
+            .collect();
 
         let mut employees = Vec::new();
         let mut stream = rng::stream(replication_seed, Purpose::InitEmployees, 0, 0);
@@ -277,13 +281,14 @@ impl Simulation {
         self.tick
     }
 
-    pub fn customers(&self) -> &[Customer] {
-        &self.customers
+    /// Every customer slot's record, in slot order (gathered from the block columns).
+    pub fn customers(&self) -> Vec<Customer> {
+        self.customers.records()
     }
 
     /// Ends the replication, keeping only the customer slots (everything else is freed).
     pub fn into_customers(self) -> Vec<Customer> {
-        self.customers
+        self.customers.records()
     }
 
     pub fn employees(&self) -> &[Employee] {
@@ -302,7 +307,7 @@ impl Simulation {
     pub fn observe_initial(&self, out: &mut Vec<FirmTick>) {
         out.clear();
         let mut totals = vec![Tally::default(); self.config.firms.len()];
-        for customer in self.customers.iter().filter(|c| c.is_active()) {
+        for customer in self.customers.records().iter().filter(|c| c.is_active()) {
             observe_customer(&mut totals[customer.firm as usize], customer);
         }
         for (index, total) in totals.iter().enumerate() {
@@ -411,7 +416,8 @@ impl Simulation {
             birth: &self.birth,
         };
         self.customers
-            .par_chunks_mut(BLOCK)
+            .blocks
+            .par_iter_mut()
             .zip(self.next_public.par_chunks_mut(BLOCK))
             .zip(self.next_revenge.par_chunks_mut(BLOCK / 64))
             .zip(self.tallies.par_chunks_mut(firm_count))
@@ -426,7 +432,9 @@ impl Simulation {
                         tallies,
                         events,
                     };
-                    update_block(kernel, &context, block, slices);
+                    passes::with_lanes(|lanes| {
+                        update_block(kernel, &context, block, slices, lanes);
+                    });
                 },
             );
     }
@@ -606,84 +614,28 @@ fn observe_customer(tally: &mut Tally, c: &Customer) {
     tally.revenue_weight += 1.0 + f64::from(c.loyalty);
 }
 
-/// The customer phase of one block: every active customer lives its week, every vacant slot
-/// may be filled (7.21), and every customer active afterwards is observed and publishes its
-/// record for next week.
-fn update_block(kernel: Kernel, context: &Context, block: usize, slices: BlockSlices) {
+/// The customer phase of one block ([`passes::update_block`]) in the chosen compiled version.
+fn update_block(
+    kernel: Kernel,
+    context: &Context,
+    block: usize,
+    slices: BlockSlices,
+    lanes: &mut Lanes,
+) {
     match kernel {
-        Kernel::Portable => update_block_body(context, block, slices),
+        Kernel::Portable => passes::update_block(context, block, slices, lanes),
         #[cfg(target_arch = "x86_64")]
         // SAFETY: `Kernel::X86_64V3` is only ever set after `Kernel::supported` or
         // `Kernel::detect` found every feature the function is compiled with on this CPU.
-        Kernel::X86_64V3 => unsafe { update_block_x86_64_v3(context, block, slices) },
+        Kernel::X86_64V3 => unsafe { update_block_x86_64_v3(context, block, slices, lanes) },
     }
 }
 
-/// What one block of the customer phase writes.
-struct BlockSlices<'a> {
-    customers: &'a mut [Customer],
-    next: &'a mut [Public],
-    revenge: &'a mut [u64],
-    tallies: &'a mut [Tally],
-    events: &'a mut Vec<StaffEvent>,
-}
-
-/// [`update_block_body`] compiled for x86-64-v3 (see [`Kernel`]).
+/// [`passes::update_block`] compiled for x86-64-v3 (see [`Kernel`]).
 #[cfg(target_arch = "x86_64")]
 #[target_feature(enable = "avx2,bmi1,bmi2,fma,lzcnt,popcnt,movbe")]
-fn update_block_x86_64_v3(context: &Context, block: usize, slices: BlockSlices) {
-    update_block_body(context, block, slices);
-}
-
-#[inline(always)]
-fn update_block_body(context: &Context, block: usize, slices: BlockSlices) {
-    let BlockSlices {
-        customers,
-        next,
-        revenge,
-        tallies,
-        events,
-    } = slices;
-    events.clear();
-    tallies.fill(Tally::default());
-    revenge.fill(0);
-    let week_key = rng::week_key(context.seed, Purpose::Customers, context.clock);
-    let mut block_state = Block {
-        context,
-        tallies,
-        events,
-    };
-    let first_slot = block * BLOCK;
-    for (offset, (customer, public)) in customers.iter_mut().zip(next.iter_mut()).enumerate() {
-        let slot = first_slot + offset;
-        let mut flags = 0;
-        if customer.is_active() {
-            // The week's first `powf` before the slot's draws: a call clobbers every vector
-            // register, and nothing of the draws is live across it yet.
-            let use_value = block_state.week_start_use_value(customer);
-            let (decision, draws) = Decision::of_slot(week_key, slot);
-            flags = block_state.live_week(customer, slot, decision, draws, use_value);
-        } else {
-            let (decision, mut draws) = Decision::of_slot(week_key, slot);
-            if decision.engage_or_fill < context.constants.fill_chance {
-                let firm = pick_choice(context.firms, draws.unit());
-                let reputation = context.firms[firm].reputation;
-                *customer = context
-                    .birth
-                    .customer(firm as u8, reputation, &mut draws.stream());
-                block_state.tallies[firm].acquired += 1.0;
-            }
-        }
-        if customer.is_active() {
-            observe_customer(&mut block_state.tallies[customer.firm as usize], customer);
-            if flags & Public::REVENGE != 0 {
-                revenge[offset / 64] |= 1 << (offset % 64);
-            }
-            *public = Public::of(customer, flags);
-        } else {
-            *public = Public::VACANT;
-        }
-    }
+fn update_block_x86_64_v3(context: &Context, block: usize, slices: BlockSlices, lanes: &mut Lanes) {
+    passes::update_block(context, block, slices, lanes);
 }
 
 #[cfg(test)]

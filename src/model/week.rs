@@ -6,11 +6,11 @@
 //! [`Block`], which holds everything the block writes (its random stream, its tallies per firm
 //! and its staff events).
 
-use super::agents::{Customer, CustomerBirth, Employee, Public, VACANT, WINDOW_RATE, window_decay};
+use super::agents::{Customer, CustomerBirth, Employee, Public, VACANT, WINDOW_RATE};
 use super::network::Network;
 use super::observe::Tally;
 use super::rng::{self, SlotDraws};
-use super::rules::{self, EngagementDrivers, Handling, experience};
+use super::rules::{self, Handling, experience};
 
 /// An encounter's effect on the employee who served it.
 #[derive(Debug, Clone, Copy)]
@@ -136,33 +136,28 @@ pub(super) struct Block<'a> {
 }
 
 /// What one customer's week has gathered so far.
-struct Week {
-    slot: usize,
-    firm: usize,
-    decision: Decision,
+pub(super) struct Week {
+    pub slot: usize,
+    pub firm: usize,
+    pub decision: Decision,
     /// The slot's event draws after its routine ones.
-    draws: SlotDraws,
+    pub draws: SlotDraws,
     /// Value co-created and co-destroyed this week, added to the firm's tally once, at the end
     /// of the week: the tally then sums one value per customer in slot order, whatever order
     /// the steps of different customers run in.
-    cocreated: f64,
-    codestroyed: f64,
+    pub cocreated: f64,
+    pub codestroyed: f64,
     /// Loyalty at the start of the week (before any encounter).
-    prior_loyalty: f32,
+    pub prior_loyalty: f32,
     /// Heard by the firm this week: feedback solicited, or a complaint recovered (7.14).
-    heard: bool,
+    pub heard: bool,
     /// Public flags: revenge taken, word of mouth spoken.
-    flags: u8,
-    /// The value of this week's product use judged against the expectation the customer
-    /// starts the week with (`use_expectation`): step b teaches from it, and step i reuses it
-    /// while no encounter has moved the expectation since (the same `powf`, not computed twice).
-    use_value: f32,
-    use_expectation: f32,
+    pub flags: u8,
 }
 
 /// The two kinds of service encounter (docs/ODD.md 7.4, 7.6).
 #[derive(Debug, Clone, Copy, PartialEq)]
-enum Kind {
+pub(super) enum Kind {
     /// A product question or problem, from product engagement (PE).
     Support,
     /// An idea, review, feedback or help: participation in value co-creation (PVC), of weight
@@ -173,7 +168,7 @@ enum Kind {
 /// Prospect value of `q` against `expectation`, without its power inside the zone of tolerance
 /// (the value is then exactly zero; the common case of a week's product use).
 #[inline(always)]
-fn experienced_value(q: f32, expectation: f32, k: &Constants) -> f32 {
+pub(super) fn experienced_value(q: f32, expectation: f32, k: &Constants) -> f32 {
     if (q - expectation).abs() <= rules::TOLERANCE {
         0.0
     } else {
@@ -187,124 +182,9 @@ fn bit(bits: &[u64], slot: usize) -> bool {
 }
 
 impl Block<'_> {
-    /// One active customer's week, steps a–p, with its routine draws `decision`, its later
-    /// draws from `draws` and the use value it starts the week with
-    /// ([`Block::week_start_use_value`]). Returns the public flags (revenge, WOM spoken).
-    /// Inlined into each compiled version of the customer phase ([`super::kernel::Kernel`]).
-    #[inline(always)]
-    pub fn live_week(
-        &mut self,
-        c: &mut Customer,
-        slot: usize,
-        decision: Decision,
-        draws: SlotDraws,
-        use_value: f32,
-    ) -> u8 {
-        let mut week = Week {
-            slot,
-            firm: c.firm as usize,
-            decision,
-            draws,
-            cocreated: 0.0,
-            codestroyed: 0.0,
-            prior_loyalty: c.loyalty,
-            heard: false,
-            flags: 0,
-            use_value,
-            use_expectation: c.expectation,
-        };
-        bookkeeping(c);
-        self.product_engagement(c, &mut week);
-        self.participation(c, &mut week);
-        self.product_use(c, &week);
-        empowerment(c, week.heard);
-        experience_drift(c);
-        self.revenge(c, &mut week);
-        self.word_of_mouth(c, &mut week);
-        self.hear_revenge(c, &week);
-        self.conversation(c, &week);
-        self.slow_states(c);
-        let flags = self.churn(c, &mut week);
-        let tally = &mut self.tallies[week.firm];
-        tally.cocreated += week.cocreated;
-        tally.codestroyed += week.codestroyed;
-        flags
-    }
-
-    /// The value of this week's product use judged against the expectation `c` starts the week
-    /// with ([`Block::live_week`]'s `use_value`, read by steps b and i).
-    #[inline(always)]
-    pub fn week_start_use_value(&self, c: &Customer) -> f32 {
-        experienced_value(
-            self.context.firms[c.firm as usize].quality,
-            c.expectation,
-            &self.context.constants,
-        )
-    }
-
-    /// Step b, product engagement (PE, 7.4): with its chance, a week of using and following the
-    /// product, which teaches functional, emotional and social value and may bring a support
-    /// question to an employee.
-    ///
-    /// Written without a branch on the engagement draw (a coin flip the predictor cannot
-    /// learn): the learning is computed for every customer and kept for the engaged, and the
-    /// support draw is read for every customer but taken (the slot's next draw used up) only
-    /// by the engaged, as if drawn after the decision.
-    #[inline(always)]
-    fn product_engagement(&mut self, c: &mut Customer, week: &mut Week) {
-        use rules::{select, toward};
-        let firm = &self.context.firms[week.firm];
-        let chance = rules::product_engagement_chance(c.involvement, firm.quality);
-        let engaged = week.decision.product < chance;
-        let user = rules::ProductUser {
-            expertise: c.expertise,
-        };
-        let (functional, emotional, social) =
-            rules::product_targets(firm.quality, week.use_value, &user);
-        let learned = [
-            toward(
-                c.functional,
-                functional,
-                experience::PRODUCT_FUNCTIONAL_RATE,
-            ),
-            toward(c.emotional, emotional, experience::PRODUCT_EMOTIONAL_RATE),
-            toward(c.social, social, experience::PRODUCT_SOCIAL_RATE),
-        ];
-        c.recent_product = select(engaged, c.recent_product + WINDOW_RATE, c.recent_product);
-        c.functional = select(engaged, learned[0], c.functional);
-        c.emotional = select(engaged, learned[1], c.emotional);
-        c.social = select(engaged, learned[2], c.social);
-        let support = week.draws.peek_unit();
-        week.draws.skip_if(engaged);
-        if engaged & (support < rules::product::SUPPORT_CHANCE) {
-            self.encounter(c, Kind::Support, week);
-        }
-    }
-
-    /// Step c, participation in value co-creation (PVC, 7.4): with chance r / (1 + r), a
-    /// contribution of weight 1 + r, handled by an employee.
-    #[inline(always)]
-    fn participation(&mut self, c: &mut Customer, week: &mut Week) {
-        let firm = &self.context.firms[week.firm];
-        let rate = rules::engagement_rate(&EngagementDrivers {
-            activity: c.activity,
-            empowerment: c.empowerment,
-            self_efficacy: c.self_efficacy,
-            emotional: c.emotional,
-            social: c.social,
-            grievance: c.grievance,
-            incentive: firm.incentive,
-        });
-        let (chance, weight) = rules::engagement_chance_and_weight(rate);
-        if week.decision.engage_or_fill < chance {
-            self.tallies[week.firm].engaged += 1.0;
-            self.encounter(c, Kind::Contribution(weight), week);
-        }
-    }
-
     /// Steps d–h: one service encounter (support question or contribution) with a uniformly
     /// chosen employee of the customer's firm.
-    fn encounter(&mut self, c: &mut Customer, kind: Kind, week: &mut Week) {
+    pub(super) fn encounter(&mut self, c: &mut Customer, kind: Kind, week: &mut Week) {
         let firm = self.context.firms[week.firm];
         let k = self.context.constants;
         let employee = firm.staff_start + week.draws.index(firm.staff_count);
@@ -460,28 +340,9 @@ impl Block<'_> {
         }
     }
 
-    /// Step i (7.13): product use. Every active customer uses the product every week; the
-    /// week's use is judged against the expectation after this week's encounters.
-    #[inline(always)]
-    fn product_use(&mut self, c: &mut Customer, week: &Week) {
-        let use_value = if week.use_expectation.to_bits() == c.expectation.to_bits() {
-            week.use_value
-        } else {
-            // Through `week.firm`, not `week_start_use_value(c)`: re-reading `c.firm` here cost
-            // ten instructions per customer-tick (callgrind, seventh round).
-            let quality = self.context.firms[week.firm].quality;
-            experienced_value(quality, c.expectation, &self.context.constants)
-        };
-        c.satisfaction = rules::toward(
-            c.satisfaction,
-            rules::satisfaction_target(c.expectation, use_value),
-            rules::USE_RATE,
-        );
-    }
-
     /// Step l (7.16): revenge, if grievance exceeds the threshold.
     #[inline(always)]
-    fn revenge(&mut self, c: &mut Customer, week: &mut Week) {
+    pub(super) fn revenge(&mut self, c: &mut Customer, week: &mut Week) {
         let k = &self.context.constants;
         if c.grievance <= k.revenge_threshold
             || week.draws.unit()
@@ -510,29 +371,12 @@ impl Block<'_> {
         });
     }
 
-    /// Step m (7.17): word of mouth spoken this week, U-shaped in satisfaction (Anderson 1998).
+    /// Step n, first part (7.18), for a customer among whose neighbours someone took revenge
+    /// last week: that revenge is heard, in ascending neighbour order, as negative WOM and as
+    /// toxic talk.
     #[inline(always)]
-    fn word_of_mouth(&mut self, c: &mut Customer, week: &mut Week) {
-        let affect = rules::wom_affect(c.satisfaction, c.grievance, c.failure_memory);
-        let (speak, positive) = rules::wom_chance(affect);
-        // Without branches: speaking is a draw, its valence one customer's state.
-        let spoke = week.decision.wom < speak;
-        let (praised, complained) = (spoke & positive, spoke & !positive);
-        week.flags |= (u8::from(praised) * Public::SPOKE_POSITIVE)
-            | (u8::from(complained) * Public::SPOKE_NEGATIVE);
-        let (good, bad) = (c.recent_wom_positive, c.recent_wom_negative);
-        c.recent_wom_positive = rules::select(praised, good + WINDOW_RATE, good);
-        c.recent_wom_negative = rules::select(complained, bad + WINDOW_RATE, bad);
-    }
-
-    /// Step n, first part (7.18): last week's revenge of any neighbour is heard, in ascending
-    /// neighbour order, as negative WOM and as toxic talk.
-    #[inline(always)]
-    fn hear_revenge(&mut self, c: &mut Customer, week: &Week) {
-        if !bit(self.context.hears_revenge, week.slot) {
-            return;
-        }
-        for &other in self.context.network.neighbours(week.slot) {
+    pub(super) fn hear_revenge(&mut self, c: &mut Listener, slot: usize) {
+        for &other in self.context.network.neighbours(slot) {
             let other = other as usize;
             if bit(self.context.revenge, other) {
                 // A set bit implies the REVENGE flag on an active slot's record.
@@ -543,16 +387,16 @@ impl Block<'_> {
         }
     }
 
-    /// Step n, second part (7.18): interpersonal interaction (II). With probability
-    /// `sociability`, one conversation with a random neighbour; pleasant unless the neighbour
-    /// spoke ill of its firm or took revenge last week.
+    /// Step n, second part (7.18): interpersonal interaction (II), for a customer whose talk
+    /// draw fell below its `sociability`: one conversation with the neighbour its `partner`
+    /// draw picks; pleasant unless the neighbour spoke ill of its firm or took revenge last week.
     #[inline(always)]
-    fn conversation(&mut self, c: &mut Customer, week: &Week) {
-        let neighbours = self.context.network.neighbours(week.slot);
-        if neighbours.is_empty() || week.decision.talk >= c.sociability {
+    pub(super) fn conversation(&mut self, c: &mut Listener, slot: usize, partner: u32) {
+        let neighbours = self.context.network.neighbours(slot);
+        if neighbours.is_empty() {
             return;
         }
-        let pick = rng::index21(week.decision.partner, neighbours.len() as u32) as usize;
+        let pick = rng::index21(partner, neighbours.len() as u32) as usize;
         let other = self.context.public[neighbours[pick] as usize];
         if other.firm == VACANT {
             return;
@@ -571,27 +415,13 @@ impl Block<'_> {
         }
     }
 
-    /// Step o (7.19): grievance decays; loyalty moves toward its convex target.
-    #[inline(always)]
-    fn slow_states(&mut self, c: &mut Customer) {
-        let k = &self.context.constants;
-        c.grievance = rules::grievance_decay(c.grievance, c.forgiveness, c.grudge_loyalty);
-        c.grudge_loyalty = rules::select(c.grievance < 0.01, 0.0, c.grudge_loyalty);
-        c.loyalty = rules::loyalty_step(
-            c.loyalty,
-            c.satisfaction,
-            k.loyalty_convexity,
-            k.loyalty_rate,
-        );
-    }
-
     /// Step p (7.20): churn, perhaps switching to another firm. Returns the week's public
     /// flags, cleared for a leaver (what it said this week is not heard; the revenge damage is
     /// still counted).
     #[inline(always)]
-    fn churn(&mut self, c: &mut Customer, week: &mut Week) -> u8 {
+    pub(super) fn churn(&mut self, c: &mut Customer, week: &mut Week) -> u8 {
         let k = &self.context.constants;
-        if !leaves(c, week.decision.churn, k) {
+        if !leaves(c.loyalty, c.grievance, week.decision.churn, k) {
             return week.flags;
         }
         self.tallies[week.firm].churned += 1.0;
@@ -653,8 +483,8 @@ struct Voiced {
 /// `exp` ([`rules::churn_hazard_ceiling`], which holds for loyalty in [0, 1] and grievance at
 /// most 1, the states' ranges), with the same outcome.
 #[inline(always)]
-fn leaves(c: &Customer, u: f32, k: &Constants) -> bool {
-    let within_ceiling = c.loyalty >= 0.0 && c.grievance <= 1.0;
+pub(super) fn leaves(loyalty: f32, grievance: f32, u: f32, k: &Constants) -> bool {
+    let within_ceiling = loyalty >= 0.0 && grievance <= 1.0;
     if within_ceiling && u >= k.churn_ceiling {
         return false;
     }
@@ -662,28 +492,9 @@ fn leaves(c: &Customer, u: f32, k: &Constants) -> bool {
         k.base_churn,
         k.churn_slope,
         k.churn_grievance,
-        c.loyalty,
-        c.grievance,
+        loyalty,
+        grievance,
     )
-}
-
-/// Step a (7.3): bookkeeping. Tenure +1; the recent-window counts and failure memory fade.
-#[inline(always)]
-fn bookkeeping(c: &mut Customer) {
-    c.tenure += 1;
-    for count in [
-        &mut c.recent_product,
-        &mut c.recent_encounters,
-        &mut c.recent_contributions,
-        &mut c.recent_successes,
-        &mut c.recent_peer,
-        &mut c.recent_wom_positive,
-        &mut c.recent_wom_negative,
-        &mut c.recent_complaints,
-    ] {
-        *count = window_decay(*count);
-    }
-    c.failure_memory *= rules::FAILURE_MEMORY_DECAY;
 }
 
 /// Step g, counters (7.11): the encounter counts for the customer and its firm.
@@ -747,31 +558,20 @@ fn learn_from_encounter(
     }
 }
 
-/// Step j (7.14): empowerment rises when the customer was heard this week (solicited feedback
-/// or a recovered complaint), and then lifts self-efficacy; otherwise it decays toward its
-/// resting level.
-#[inline(always)]
-fn empowerment(c: &mut Customer, heard: bool) {
-    use rules::{empower, select, toward};
-    // Both outcomes are computed and one is kept: whether a customer was heard this week is
-    // a draw the branch predictor cannot learn.
-    let raised = toward(c.empowerment, 1.0, empower::HEARD);
-    let lifted = toward(c.self_efficacy, 1.0, empower::TO_EFFICACY * raised);
-    let rested = toward(c.empowerment, c.base_empowerment, empower::DECAY);
-    c.empowerment = select(heard, raised, rested);
-    c.self_efficacy = select(heard, lifted, c.self_efficacy);
-}
-
-/// Step k (7.15): experience values drift toward neutral (forgetting).
-#[inline(always)]
-fn experience_drift(c: &mut Customer) {
-    for value in [&mut c.functional, &mut c.emotional, &mut c.social] {
-        *value = rules::toward(*value, experience::NEUTRAL, experience::DRIFT);
-    }
+/// The part of a customer's record that peer interaction reads and writes (7.18).
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub(super) struct Listener {
+    pub firm: u8,
+    pub emotional: f32,
+    pub social: f32,
+    pub loyalty: f32,
+    pub expectation: f32,
+    pub self_efficacy: f32,
+    pub recent_peer: f32,
 }
 
 /// A conversation's effect on emotional and social value, by its valence (7.18).
-fn talk(c: &mut Customer, pleasant: bool) {
+fn talk(c: &mut Listener, pleasant: bool) {
     let (emotional, social) = if pleasant {
         (experience::PLEASANT_EMOTIONAL, experience::PLEASANT_SOCIAL)
     } else {
@@ -784,7 +584,7 @@ fn talk(c: &mut Customer, pleasant: bool) {
 /// A received word of mouth about the sender's firm (7.18): counted for that firm; it shifts
 /// the receiver's loyalty and expectation only if it is about the receiver's own firm (negative
 /// weighs more), and positive talk about a rival tempts a little.
-fn hear_wom(c: &mut Customer, sender: &Public, positive: bool, tallies: &mut [Tally]) {
+fn hear_wom(c: &mut Listener, sender: &Public, positive: bool, tallies: &mut [Tally]) {
     let about = sender.firm as usize;
     if positive {
         tallies[about].wom_positive += 1.0;
@@ -842,56 +642,58 @@ pub(super) fn pick_choice(firms: &[FirmView], u: f32) -> usize {
 mod tests {
     use super::*;
 
-    fn customer() -> Customer {
-        Customer {
+    fn listener() -> Listener {
+        Listener {
+            firm: 0,
             emotional: 0.5,
             social: 0.5,
-            functional: 0.5,
-            firm: 0,
-            ..Customer::EMPTY
+            loyalty: 0.5,
+            expectation: 0.5,
+            self_efficacy: 0.5,
+            recent_peer: 0.0,
         }
     }
 
     #[test]
     fn pleasant_talk_raises_and_toxic_talk_lowers_emotional_and_social_value() {
-        let mut pleasant = customer();
+        let mut pleasant = listener();
         talk(&mut pleasant, true);
         assert!(pleasant.emotional > 0.5 && pleasant.social > 0.5);
-        let mut toxic = customer();
+        let mut toxic = listener();
         talk(&mut toxic, false);
         assert!(toxic.emotional < 0.5 && toxic.social < 0.5);
-        // Talk never touches functional value (Huang & Suo 2021: II -> FV is null).
-        assert_eq!(pleasant.functional, 0.5);
-        assert_eq!(toxic.functional, 0.5);
-    }
-
-    #[test]
-    fn being_heard_raises_empowerment_and_self_efficacy() {
-        let mut heard = Customer {
-            empowerment: 0.4,
-            base_empowerment: 0.4,
-            self_efficacy: 0.5,
-            ..customer()
-        };
-        let mut ignored = heard;
-        empowerment(&mut heard, true);
-        empowerment(&mut ignored, false);
-        assert!(heard.empowerment > 0.4 && heard.self_efficacy > 0.5);
-        assert_eq!(ignored.empowerment, 0.4);
-    }
-
-    #[test]
-    fn bookkeeping_fades_every_recent_count() {
-        let mut c = Customer {
-            recent_product: 1.0,
-            recent_peer: 1.0,
-            recent_contributions: 1.0,
-            ..customer()
-        };
-        bookkeeping(&mut c);
-        assert_eq!(c.tenure, 1);
-        for count in [c.recent_product, c.recent_peer, c.recent_contributions] {
-            assert!((count - (1.0 - WINDOW_RATE)).abs() < 1e-6);
+        // Talk touches only emotional and social value (Huang & Suo 2021: II -> FV is null;
+        // functional value is not even part of what a listener can change).
+        for changed in [pleasant, toxic] {
+            assert_eq!(
+                (changed.loyalty, changed.expectation, changed.self_efficacy),
+                (0.5, 0.5, 0.5)
+            );
         }
+    }
+
+    #[test]
+    fn word_of_mouth_about_the_own_firm_moves_loyalty_and_expectation() {
+        let mut tallies = [Tally::default(); 2];
+        let sender = |firm: u8| Public {
+            satisfaction: 0.9,
+            success_rate: -1.0,
+            firm,
+            flags: Public::SPOKE_POSITIVE,
+        };
+        let mut praised = listener();
+        hear_wom(&mut praised, &sender(0), true, &mut tallies);
+        assert!(praised.loyalty > 0.5 && praised.expectation > 0.5);
+        let mut warned = listener();
+        hear_wom(&mut warned, &sender(0), false, &mut tallies);
+        assert!(warned.loyalty < 0.5);
+        let mut tempted = listener();
+        hear_wom(&mut tempted, &sender(1), true, &mut tallies);
+        assert!(tempted.loyalty < 0.5 && tempted.expectation == 0.5);
+        assert_eq!(
+            (tallies[0].wom_positive, tallies[0].wom_negative),
+            (1.0, 1.0)
+        );
+        assert_eq!(tallies[1].wom_positive, 1.0);
     }
 }

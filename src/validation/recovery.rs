@@ -168,7 +168,7 @@ fn replication(scenarios: &[Scenario; 3], index: u32, progress: &dyn Progress) -
     for tick in 1..=scenarios[0].ticks() {
         if tick == first || tick == second {
             for (snapshot, arm) in before.iter_mut().zip(&arms) {
-                *snapshot = arm.customers().to_vec();
+                *snapshot = arm.customers();
             }
         }
         for arm in &mut arms {
@@ -179,7 +179,8 @@ fn replication(scenarios: &[Scenario; 3], index: u32, progress: &dyn Progress) -
             continue;
         }
         let since = tick - first;
-        let [none, one, two] = [0, 1, 2].map(|k| arms[k].customers());
+        let records = [0, 1, 2].map(|k| arms[k].customers());
+        let [none, one, two] = [&records[0][..], &records[1][..], &records[2][..]];
         if tick == first {
             // First failure, complained, recovered (every complaint is, that week); and
             // engaged in the no-failure arm too, so the comparison is a recovered failure

@@ -1,0 +1,164 @@
+//! Customer slots stored by field: one [`Columns`] per block of [`BLOCK`] slots.
+//!
+//! The week's routine steps (decay, drift, the engagement and churn tests, learning from product
+//! use) touch every customer and read a few fields each; stored one array per field, they run
+//! as loops the compiler vectorises, several customers per instruction (docs/PERFORMANCE.md,
+//! ninth round). The rest of the model still sees [`Customer`] records: a block gathers one
+//! ([`Columns::get`]) for the scattered work of a week (an encounter, a conversation) and
+//! scatters it back ([`Columns::set`]), and [`crate::model::Simulation::customers`] gathers
+//! them all for the outputs.
+//!
+//! A block always holds [`BLOCK`] lanes; lanes past the population's capacity stay vacant and
+//! are never filled.
+
+use super::agents::Customer;
+use super::sim::BLOCK;
+use super::week::Listener;
+
+/// Length of every per-lane array: [`BLOCK`] lanes and a cache line or more of padding. Without
+/// it every column of a block would start at the same offset modulo 4096 bytes, so the same
+/// lane of all of them would fall into one set of the L1 cache (which holds 8 or 12 lines) and
+/// loads would wait on stores to other columns (4K aliasing).
+pub const PADDED: usize = BLOCK + 16;
+
+macro_rules! columns {
+    ($($field:ident: $ty:ty),* $(,)?) => {
+        /// [`BLOCK`] customer slots, one array per field of [`Customer`] (each [`PADDED`]
+        /// long).
+        #[derive(Clone)]
+        pub struct Columns {
+            $(pub $field: [$ty; PADDED],)*
+        }
+
+        impl Columns {
+            /// A block of vacant slots.
+            pub const EMPTY: Columns = Columns {
+                $($field: [Customer::EMPTY.$field; PADDED],)*
+            };
+
+            /// The record of lane `lane`.
+            #[inline(always)]
+            pub fn get(&self, lane: usize) -> Customer {
+                Customer {
+                    $($field: self.$field[lane],)*
+                }
+            }
+
+            /// Stores `customer` in lane `lane`.
+            #[inline(always)]
+            pub fn set(&mut self, lane: usize, customer: &Customer) {
+                $(self.$field[lane] = customer.$field;)*
+            }
+        }
+    };
+}
+
+impl Columns {
+    /// What peer interaction reads and writes of lane `lane`.
+    #[inline(always)]
+    pub fn listener(&self, lane: usize) -> Listener {
+        Listener {
+            firm: self.firm[lane],
+            emotional: self.emotional[lane],
+            social: self.social[lane],
+            loyalty: self.loyalty[lane],
+            expectation: self.expectation[lane],
+            self_efficacy: self.self_efficacy[lane],
+            recent_peer: self.recent_peer[lane],
+        }
+    }
+
+    /// Stores what peer interaction changed in lane `lane`.
+    #[inline(always)]
+    pub fn set_listener(&mut self, lane: usize, listener: &Listener) {
+        self.emotional[lane] = listener.emotional;
+        self.social[lane] = listener.social;
+        self.loyalty[lane] = listener.loyalty;
+        self.expectation[lane] = listener.expectation;
+        self.self_efficacy[lane] = listener.self_efficacy;
+        self.recent_peer[lane] = listener.recent_peer;
+    }
+}
+
+columns! {
+    expertise: f32,
+    sociability: f32,
+    activity: f32,
+    involvement: f32,
+    vindictiveness: f32,
+    forgiveness: f32,
+    base_empowerment: f32,
+    empowerment: f32,
+    self_efficacy: f32,
+    expectation: f32,
+    satisfaction: f32,
+    loyalty: f32,
+    functional: f32,
+    emotional: f32,
+    social: f32,
+    grievance: f32,
+    grudge_loyalty: f32,
+    failure_memory: f32,
+    recent_product: f32,
+    recent_encounters: f32,
+    recent_contributions: f32,
+    recent_successes: f32,
+    recent_peer: f32,
+    recent_wom_positive: f32,
+    recent_wom_negative: f32,
+    recent_complaints: f32,
+    contributions: f32,
+    tenure: u32,
+    firm: u8,
+}
+
+/// Every slot of a population of `capacity`, in blocks.
+#[derive(Clone)]
+pub struct Population {
+    pub blocks: Vec<Columns>,
+    capacity: usize,
+}
+
+impl Population {
+    /// `capacity` vacant slots.
+    pub fn vacant(capacity: usize) -> Population {
+        Population {
+            blocks: (0..capacity.div_ceil(BLOCK))
+                .map(|_| Columns::EMPTY)
+                .collect(),
+            capacity,
+        }
+    }
+
+    /// The record of slot `slot`.
+    pub fn get(&self, slot: usize) -> Customer {
+        self.blocks[slot / BLOCK].get(slot % BLOCK)
+    }
+
+    /// Every slot's record, in slot order.
+    pub fn records(&self) -> Vec<Customer> {
+        (0..self.capacity).map(|slot| self.get(slot)).collect()
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_record_comes_back_as_stored() {
+        let mut population = Population::vacant(BLOCK + 3);
+        let customer = Customer {
+            expertise: 0.25,
+            loyalty: 0.75,
+            contributions: 3.5,
+            tenure: 7,
+            firm: 1,
+            ..Customer::EMPTY
+        };
+        population.blocks[1].set(2, &customer);
+        assert_eq!(population.get(BLOCK + 2), customer);
+        assert_eq!(population.get(BLOCK + 1), Customer::EMPTY);
+        assert_eq!(population.records().len(), BLOCK + 3);
+    }
+}

@@ -1,0 +1,637 @@
+//! A block's customer phase as passes over its [`Columns`], in the order of the week's steps.
+//!
+//! Every customer takes the routine steps (bookkeeping, product engagement's learning, the
+//! participation test, product use, empowerment, drift, word of mouth, the slow states and the
+//! churn test) every week; they run here as loops over all [`BLOCK`] lanes that the compiler
+//! vectorises, each lane's choice made by a select on a mask rather than a branch. What only
+//! some customers do in a week (an encounter, revenge, hearing revenge, a conversation, leaving)
+//! runs after the pass that decides it, over a compact list of those lanes, through the scalar
+//! steps of [`super::week`] on a gathered [`Customer`] record. `exp` and `pow` keep glibc's
+//! `expf` and `powf`, in loops of their own.
+//!
+//! The passes keep the results of the customer-by-customer week bit for bit: a customer's
+//! steps run in the same order on the same values; its draws come from its own counter-based
+//! stream, whose position each lane keeps between passes; and every tally that is not a count
+//! (value co-created and co-destroyed, contributions, ideas implemented, incentives paid) is
+//! still added in slot order, because each is added in one pass only.
+
+use super::agents::{Public, VACANT, WINDOW_RATE, window_decay};
+use super::columns::{Columns, PADDED};
+use super::observe::Tally;
+use super::rng::{self, Purpose, SlotDraws};
+use super::rules::{self, EngagementDrivers, ProductUser, empower, experience, select, toward};
+use super::sim::BLOCK;
+use super::week::{
+    Block, Constants, Context, Decision, FirmView, Kind, StaffEvent, Week, experienced_value,
+    leaves, pick_choice,
+};
+
+/// What one block of the customer phase writes.
+pub(super) struct BlockSlices<'a> {
+    pub customers: &'a mut Columns,
+    /// The block's public records for next week: one per real slot (the last block of a
+    /// population may have fewer than [`BLOCK`]).
+    pub next: &'a mut [Public],
+    pub revenge: &'a mut [u64],
+    pub tallies: &'a mut [Tally],
+    pub events: &'a mut Vec<StaffEvent>,
+}
+
+/// The week in progress of every lane: the [`Week`] of the customer-by-customer update, by field.
+pub(super) struct Lanes {
+    product: [f32; PADDED],
+    engage_or_fill: [f32; PADDED],
+    churn: [f32; PADDED],
+    wom: [f32; PADDED],
+    talk: [f32; PADDED],
+    partner: [u32; PADDED],
+    /// Where each slot's stream of event draws stands.
+    position: [u64; PADDED],
+    /// The firm at the start of the week, or [`VACANT`].
+    firm: [u8; PADDED],
+    cocreated: [f64; PADDED],
+    codestroyed: [f64; PADDED],
+    prior_loyalty: [f32; PADDED],
+    heard: [bool; PADDED],
+    flags: [u8; PADDED],
+    use_value: [f32; PADDED],
+    use_expectation: [f32; PADDED],
+    /// The quality and incentive of each lane's firm (zero for a vacant lane).
+    quality: [f32; PADDED],
+    incentive: [f32; PADDED],
+    /// The participation drive, then rate, then weight of a contribution.
+    rate: [f32; PADDED],
+    /// The lanes a pass selected, then the first `selected` of them as a list.
+    mark: [u8; PADDED],
+    list: [u16; PADDED],
+}
+
+impl Lanes {
+    /// Room for one block's week, reused from block to block ([`Lanes::begin`] sets every
+    /// field before it is read).
+    fn new() -> Box<Lanes> {
+        Box::new(Lanes {
+            product: [0.0; PADDED],
+            engage_or_fill: [0.0; PADDED],
+            churn: [0.0; PADDED],
+            wom: [0.0; PADDED],
+            talk: [0.0; PADDED],
+            partner: [0; PADDED],
+            position: [0; PADDED],
+            firm: [VACANT; PADDED],
+            cocreated: [0.0; PADDED],
+            codestroyed: [0.0; PADDED],
+            prior_loyalty: [0.0; PADDED],
+            heard: [false; PADDED],
+            flags: [0; PADDED],
+            use_value: [0.0; PADDED],
+            use_expectation: [0.0; PADDED],
+            quality: [0.0; PADDED],
+            incentive: [0.0; PADDED],
+            rate: [0.0; PADDED],
+            mark: [0; PADDED],
+            list: [0; PADDED],
+        })
+    }
+
+    /// The lanes' week at its start: routine draws, firm, loyalty and expectation, nothing
+    /// co-created or destroyed, nothing heard or said. (`rate`, `mark` and `list` are written
+    /// by each pass before it reads them; `use_value` is computed for the active.)
+    #[inline(always)]
+    fn begin(
+        &mut self,
+        tile: usize,
+        week_key: u64,
+        first_slot: usize,
+        c: &Columns,
+        table: &FirmTable,
+    ) {
+        for lane in tile_lanes(tile) {
+            let (decision, draws) = Decision::of_slot(week_key, first_slot + lane);
+            self.product[lane] = decision.product;
+            self.engage_or_fill[lane] = decision.engage_or_fill;
+            self.churn[lane] = decision.churn;
+            self.wom[lane] = decision.wom;
+            self.talk[lane] = decision.talk;
+            self.partner[lane] = decision.partner;
+            self.position[lane] = draws.position();
+        }
+        for lane in tile_lanes(tile) {
+            let firm = c.firm[lane];
+            self.firm[lane] = firm;
+            self.quality[lane] = table.quality[usize::from(firm)];
+            self.incentive[lane] = table.incentive[usize::from(firm)];
+            self.prior_loyalty[lane] = c.loyalty[lane];
+            self.use_expectation[lane] = c.expectation[lane];
+            self.use_value[lane] = 0.0;
+            self.cocreated[lane] = 0.0;
+            self.codestroyed[lane] = 0.0;
+            self.heard[lane] = false;
+            self.flags[lane] = 0;
+        }
+    }
+
+    /// Lane `lane`'s week, for a scalar step.
+    #[inline(always)]
+    fn week(&self, first_slot: usize, lane: usize) -> Week {
+        Week {
+            slot: first_slot + lane,
+            firm: usize::from(self.firm[lane]),
+            decision: Decision {
+                product: self.product[lane],
+                engage_or_fill: self.engage_or_fill[lane],
+                churn: self.churn[lane],
+                wom: self.wom[lane],
+                talk: self.talk[lane],
+                partner: self.partner[lane],
+            },
+            draws: SlotDraws::resume(self.position[lane]),
+            cocreated: self.cocreated[lane],
+            codestroyed: self.codestroyed[lane],
+            prior_loyalty: self.prior_loyalty[lane],
+            heard: self.heard[lane],
+            flags: self.flags[lane],
+        }
+    }
+
+    /// Keeps what a scalar step changed in lane `lane`'s week.
+    #[inline(always)]
+    fn keep(&mut self, lane: usize, week: &Week) {
+        self.position[lane] = week.draws.position();
+        self.cocreated[lane] = week.cocreated;
+        self.codestroyed[lane] = week.codestroyed;
+        self.heard[lane] = week.heard;
+        self.flags[lane] = week.flags;
+    }
+
+    /// The marked lanes as a list, in lane order; returns their count.
+    #[inline(always)]
+    fn selected(&mut self, tile: usize) -> usize {
+        let mut count = 0;
+        let marks = &self.mark[tile_lanes(tile)];
+        for (group, marks) in marks.chunks_exact(64).enumerate() {
+            // Eight marks (bytes of 0 or 1) to eight bits at once: the multiplication moves
+            // byte j's bit to bit 56 + j, with no carries between them.
+            let mut bits = 0u64;
+            for (octet, eight) in marks.chunks_exact(8).enumerate() {
+                let word = u64::from_le_bytes(eight.try_into().unwrap_or([0; 8]));
+                bits |= (word.wrapping_mul(0x0102_0408_1020_4080) >> 56) << (8 * octet);
+            }
+            while bits != 0 {
+                // `count` is below the lane being listed; `min` tells the compiler so.
+                let lane = tile * TILE + group * 64 + bits.trailing_zeros() as usize;
+                self.list[count.min(BLOCK - 1)] = lane as u16;
+                count += 1;
+                bits &= bits - 1;
+            }
+        }
+        count
+    }
+}
+
+std::thread_local! {
+    /// Each thread's room for a block's week, allocated once.
+    static LANES: std::cell::RefCell<Box<Lanes>> = std::cell::RefCell::new(Lanes::new());
+}
+
+/// Runs `f` with this thread's [`Lanes`].
+pub(super) fn with_lanes<R>(f: impl FnOnce(&mut Lanes) -> R) -> R {
+    LANES.with_borrow_mut(|lanes| f(lanes))
+}
+
+/// The per-firm values the vector passes read, indexed by firm without a bounds check (a firm
+/// index is a `u8`; [`VACANT`] reads zeros).
+struct FirmTable {
+    quality: [f32; 256],
+    incentive: [f32; 256],
+}
+
+impl FirmTable {
+    #[inline(always)]
+    fn of(firms: &[FirmView]) -> FirmTable {
+        let mut table = FirmTable {
+            quality: [0.0; 256],
+            incentive: [0.0; 256],
+        };
+        for (index, firm) in firms.iter().enumerate().take(usize::from(VACANT)) {
+            table.quality[index] = firm.quality;
+            table.incentive[index] = firm.incentive;
+        }
+        table
+    }
+}
+
+/// The customer phase of one block: every active customer lives its week (docs/ODD.md section
+/// 3, steps a–p), every vacant slot may be filled (7.21), and every customer active afterwards
+/// is observed and publishes its record for next week.
+#[inline(always)]
+pub(super) fn update_block(
+    context: &Context,
+    block: usize,
+    slices: BlockSlices,
+    lanes: &mut Lanes,
+) {
+    let BlockSlices {
+        customers: c,
+        next,
+        revenge,
+        tallies,
+        events,
+    } = slices;
+    events.clear();
+    tallies.fill(Tally::default());
+    revenge.fill(0);
+    let k = context.constants;
+    let first_slot = block * BLOCK;
+    let week_key = rng::week_key(context.seed, Purpose::Customers, context.clock);
+    let table = FirmTable::of(context.firms);
+    let mut block_state = Block {
+        context,
+        tallies,
+        events,
+    };
+    // Tile by tile, so that the columns and lanes a tile's passes read stay in the L1 cache.
+    for tile in 0..TILES {
+        lanes.begin(tile, week_key, first_slot, c, &table);
+        week(&mut block_state, c, lanes, tile, first_slot);
+        let slots = tile_lanes(tile).end.min(next.len());
+        let tallies = &mut *block_state.tallies;
+        // The end of the week, slot by slot: the week's value accounts (added once per
+        // customer, in slot order), the filling of a slot vacant at the start of the week
+        // (7.21), and the observation and next week's public record of every customer active
+        // now.
+        for lane in tile_lanes(tile).start..slots {
+            let public = &mut next[lane];
+            let started = lanes.firm[lane];
+            if started != VACANT {
+                let tally = &mut tallies[usize::from(started)];
+                tally.cocreated += lanes.cocreated[lane];
+                tally.codestroyed += lanes.codestroyed[lane];
+            } else if lanes.engage_or_fill[lane] < k.fill_chance {
+                let mut draws = SlotDraws::resume(lanes.position[lane]);
+                let firm = pick_choice(context.firms, draws.unit());
+                let reputation = context.firms[firm].reputation;
+                let customer = context
+                    .birth
+                    .customer(firm as u8, reputation, &mut draws.stream());
+                c.set(lane, &customer);
+                tallies[firm].acquired += 1.0;
+            }
+            let firm = c.firm[lane];
+            if firm == VACANT {
+                *public = Public::VACANT;
+                continue;
+            }
+            let tally = &mut tallies[usize::from(firm)];
+            tally.active += 1.0;
+            tally.empowerment += f64::from(c.empowerment[lane]);
+            tally.self_efficacy += f64::from(c.self_efficacy[lane]);
+            tally.satisfaction += f64::from(c.satisfaction[lane]);
+            tally.loyalty += f64::from(c.loyalty[lane]);
+            tally.grievance += f64::from(c.grievance[lane]);
+            tally.functional += f64::from(c.functional[lane]);
+            tally.emotional += f64::from(c.emotional[lane]);
+            tally.social += f64::from(c.social[lane]);
+            tally.revenue_weight += 1.0 + f64::from(c.loyalty[lane]);
+            let flags = lanes.flags[lane];
+            if flags & Public::REVENGE != 0 {
+                revenge[lane / 64] |= 1 << (lane % 64);
+            }
+            *public = Public::of_parts(
+                c.satisfaction[lane],
+                c.recent_successes[lane],
+                c.recent_contributions[lane],
+                firm,
+                flags,
+            );
+        }
+    }
+}
+
+/// Lanes per tile: a tile's share of the block's columns and lanes (about 26 KB) fits the L1
+/// cache, so its passes read them from there.
+const TILE: usize = 128;
+const TILES: usize = BLOCK / TILE;
+const _: () = assert!(BLOCK.is_multiple_of(TILE) && TILE.is_multiple_of(64));
+
+/// The lanes of tile `tile`.
+#[inline(always)]
+fn tile_lanes(tile: usize) -> std::ops::Range<usize> {
+    tile * TILE..(tile + 1) * TILE
+}
+
+/// One tile's week, steps a–p, as passes over its lanes.
+#[inline(always)]
+fn week(block: &mut Block, c: &mut Columns, lanes: &mut Lanes, tile: usize, first_slot: usize) {
+    let context = block.context;
+    let k = context.constants;
+    week_start_use_value(c, lanes, tile, context.firms, &k);
+    bookkeeping_and_product_engagement(c, lanes, tile);
+    // Step b's support question: the engaged take their next draw.
+    for index in 0..lanes.selected(tile) {
+        let lane = usize::from(lanes.list[index]);
+        let mut draws = SlotDraws::resume(lanes.position[lane]);
+        let support = draws.unit();
+        lanes.position[lane] = draws.position();
+        if support < rules::product::SUPPORT_CHANCE {
+            let mut customer = c.get(lane);
+            let mut week = lanes.week(first_slot, lane);
+            block.encounter(&mut customer, Kind::Support, &mut week);
+            c.set(lane, &customer);
+            lanes.keep(lane, &week);
+        }
+    }
+    participation(c, lanes, tile);
+    for index in 0..lanes.selected(tile) {
+        let lane = usize::from(lanes.list[index]);
+        let mut customer = c.get(lane);
+        let mut week = lanes.week(first_slot, lane);
+        block.tallies[week.firm].engaged += 1.0;
+        block.encounter(
+            &mut customer,
+            Kind::Contribution(lanes.rate[lane]),
+            &mut week,
+        );
+        c.set(lane, &customer);
+        lanes.keep(lane, &week);
+    }
+    product_use_value(c, lanes, tile, context.firms, &k);
+    use_empowerment_and_drift(c, lanes, tile);
+    mark_revenge(c, lanes, tile, &k);
+    for index in 0..lanes.selected(tile) {
+        let lane = usize::from(lanes.list[index]);
+        let mut customer = c.get(lane);
+        let mut week = lanes.week(first_slot, lane);
+        block.revenge(&mut customer, &mut week);
+        c.set(lane, &customer);
+        lanes.keep(lane, &week);
+    }
+    word_of_mouth(c, lanes, tile);
+    // Step n (7.18), first part: last week's revenge heard, by the neighbours of its takers
+    // (one bit per slot, few set).
+    let first_word = (first_slot + tile * TILE) / 64;
+    let words = context
+        .hears_revenge
+        .iter()
+        .skip(first_word)
+        .take(TILE / 64);
+    for (word_index, &word) in words.enumerate() {
+        let mut bits = word;
+        while bits != 0 {
+            let lane = tile * TILE + word_index * 64 + bits.trailing_zeros() as usize;
+            bits &= bits - 1;
+            if c.firm[lane] != VACANT {
+                let mut listener = c.listener(lane);
+                block.hear_revenge(&mut listener, first_slot + lane);
+                c.set_listener(lane, &listener);
+            }
+        }
+    }
+    mark_conversation(c, lanes, tile);
+    for index in 0..lanes.selected(tile) {
+        let lane = usize::from(lanes.list[index]);
+        let mut listener = c.listener(lane);
+        block.conversation(&mut listener, first_slot + lane, lanes.partner[lane]);
+        c.set_listener(lane, &listener);
+    }
+    slow_states(c, tile, &k);
+    mark_churn(c, lanes, tile, &k);
+    for index in 0..lanes.selected(tile) {
+        let lane = usize::from(lanes.list[index]);
+        // The customer's own hazard (an `exp`) before its record is gathered: most stay.
+        if leaves(c.loyalty[lane], c.grievance[lane], lanes.churn[lane], &k) {
+            let mut customer = c.get(lane);
+            let mut week = lanes.week(first_slot, lane);
+            week.flags = block.churn(&mut customer, &mut week);
+            c.set(lane, &customer);
+            lanes.keep(lane, &week);
+        }
+    }
+}
+
+/// The value of this week's product use against the expectation the week starts with (a
+/// `powf` per customer outside the zone of tolerance).
+#[inline(always)]
+fn week_start_use_value(
+    c: &Columns,
+    lanes: &mut Lanes,
+    tile: usize,
+    firms: &[FirmView],
+    k: &Constants,
+) {
+    for lane in tile_lanes(tile) {
+        let firm = c.firm[lane];
+        if firm != VACANT {
+            let quality = firms[usize::from(firm)].quality;
+            lanes.use_value[lane] = experienced_value(quality, c.expectation[lane], k);
+        }
+    }
+}
+
+/// Steps a (7.3, bookkeeping) and b (7.4, product engagement: its chance and what it teaches);
+/// marks the engaged.
+#[inline(always)]
+fn bookkeeping_and_product_engagement(c: &mut Columns, lanes: &mut Lanes, tile: usize) {
+    for lane in tile_lanes(tile) {
+        let active = c.firm[lane] != VACANT;
+        c.tenure[lane] += u32::from(active);
+        // Written out field by field: a loop over references to them is not vectorised.
+        let fade = |count: f32| select(active, window_decay(count), count);
+        c.recent_product[lane] = fade(c.recent_product[lane]);
+        c.recent_encounters[lane] = fade(c.recent_encounters[lane]);
+        c.recent_contributions[lane] = fade(c.recent_contributions[lane]);
+        c.recent_successes[lane] = fade(c.recent_successes[lane]);
+        c.recent_peer[lane] = fade(c.recent_peer[lane]);
+        c.recent_wom_positive[lane] = fade(c.recent_wom_positive[lane]);
+        c.recent_wom_negative[lane] = fade(c.recent_wom_negative[lane]);
+        c.recent_complaints[lane] = fade(c.recent_complaints[lane]);
+        let memory = c.failure_memory[lane];
+        c.failure_memory[lane] = select(active, memory * rules::FAILURE_MEMORY_DECAY, memory);
+        let quality = lanes.quality[lane];
+        let chance = rules::product_engagement_chance(c.involvement[lane], quality);
+        let engaged = active & (lanes.product[lane] < chance);
+        let user = ProductUser {
+            expertise: c.expertise[lane],
+        };
+        let (functional, emotional, social) =
+            rules::product_targets(quality, lanes.use_value[lane], &user);
+        let recent = c.recent_product[lane];
+        c.recent_product[lane] = select(engaged, recent + WINDOW_RATE, recent);
+        let learn = |value: f32, target: f32, rate: f32| {
+            select(engaged, toward(value, target, rate), value)
+        };
+        c.functional[lane] = learn(
+            c.functional[lane],
+            functional,
+            experience::PRODUCT_FUNCTIONAL_RATE,
+        );
+        c.emotional[lane] = learn(
+            c.emotional[lane],
+            emotional,
+            experience::PRODUCT_EMOTIONAL_RATE,
+        );
+        c.social[lane] = learn(c.social[lane], social, experience::PRODUCT_SOCIAL_RATE);
+        lanes.mark[lane] = u8::from(engaged);
+    }
+}
+
+/// Step c (7.4): the participation rate r = activity · exp(drive), its chance r / (1 + r) and
+/// weight 1 + r (left in `lanes.rate`); marks the participants.
+#[inline(always)]
+fn participation(c: &Columns, lanes: &mut Lanes, tile: usize) {
+    for lane in tile_lanes(tile) {
+        lanes.rate[lane] = rules::engagement_drive(&EngagementDrivers {
+            activity: c.activity[lane],
+            empowerment: c.empowerment[lane],
+            self_efficacy: c.self_efficacy[lane],
+            emotional: c.emotional[lane],
+            social: c.social[lane],
+            grievance: c.grievance[lane],
+            incentive: lanes.incentive[lane],
+        });
+    }
+    // Every lane's, the vacant's too (their drive is finite and their test masked): cheaper
+    // than listing the active.
+    for lane in tile_lanes(tile) {
+        lanes.rate[lane] = c.activity[lane] * lanes.rate[lane].exp();
+    }
+    for lane in tile_lanes(tile) {
+        let (chance, weight) = rules::engagement_chance_and_weight(lanes.rate[lane]);
+        lanes.rate[lane] = weight;
+        lanes.mark[lane] =
+            u8::from((c.firm[lane] != VACANT) & (lanes.engage_or_fill[lane] < chance));
+    }
+}
+
+/// Step i (7.13), its value: product use is judged against the expectation after this week's
+/// encounters (a new `powf` only where an encounter moved it).
+#[inline(always)]
+fn product_use_value(
+    c: &Columns,
+    lanes: &mut Lanes,
+    tile: usize,
+    firms: &[FirmView],
+    k: &Constants,
+) {
+    for lane in tile_lanes(tile) {
+        let firm = c.firm[lane];
+        let moved = lanes.use_expectation[lane].to_bits() != c.expectation[lane].to_bits();
+        if firm != VACANT && moved {
+            let quality = firms[usize::from(firm)].quality;
+            lanes.use_value[lane] = experienced_value(quality, c.expectation[lane], k);
+        }
+    }
+}
+
+/// Steps i (7.13, satisfaction from product use), j (7.14, empowerment: raised when heard,
+/// then lifting self-efficacy; otherwise resting) and k (7.15, experience values drift toward
+/// neutral).
+#[inline(always)]
+fn use_empowerment_and_drift(c: &mut Columns, lanes: &Lanes, tile: usize) {
+    for lane in tile_lanes(tile) {
+        let active = c.firm[lane] != VACANT;
+        let satisfaction = c.satisfaction[lane];
+        let target = rules::satisfaction_target(c.expectation[lane], lanes.use_value[lane]);
+        let used = toward(satisfaction, target, rules::USE_RATE);
+        c.satisfaction[lane] = select(active, used, satisfaction);
+        let heard = lanes.heard[lane];
+        let (empowerment, efficacy) = (c.empowerment[lane], c.self_efficacy[lane]);
+        let raised = toward(empowerment, 1.0, empower::HEARD);
+        let lifted = toward(efficacy, 1.0, empower::TO_EFFICACY * raised);
+        let rested = toward(empowerment, c.base_empowerment[lane], empower::DECAY);
+        c.empowerment[lane] = select(active, select(heard, raised, rested), empowerment);
+        c.self_efficacy[lane] = select(active & heard, lifted, efficacy);
+        let drift = |value: f32| {
+            select(
+                active,
+                toward(value, experience::NEUTRAL, experience::DRIFT),
+                value,
+            )
+        };
+        c.functional[lane] = drift(c.functional[lane]);
+        c.emotional[lane] = drift(c.emotional[lane]);
+        c.social[lane] = drift(c.social[lane]);
+    }
+}
+
+/// Step l (7.16), who may take revenge: grievance above the threshold.
+#[inline(always)]
+fn mark_revenge(c: &Columns, lanes: &mut Lanes, tile: usize, k: &Constants) {
+    for lane in tile_lanes(tile) {
+        lanes.mark[lane] =
+            u8::from((c.firm[lane] != VACANT) & (c.grievance[lane] > k.revenge_threshold));
+    }
+}
+
+/// Step m (7.17): word of mouth spoken this week, U-shaped in satisfaction (Anderson 1998).
+#[inline(always)]
+fn word_of_mouth(c: &mut Columns, lanes: &mut Lanes, tile: usize) {
+    for lane in tile_lanes(tile) {
+        let active = c.firm[lane] != VACANT;
+        let affect = rules::wom_affect(
+            c.satisfaction[lane],
+            c.grievance[lane],
+            c.failure_memory[lane],
+        );
+        let (speak, positive) = rules::wom_chance(affect);
+        let spoke = active & (lanes.wom[lane] < speak);
+        let (praised, complained) = (spoke & positive, spoke & !positive);
+        lanes.flags[lane] |= (u8::from(praised) * Public::SPOKE_POSITIVE)
+            | (u8::from(complained) * Public::SPOKE_NEGATIVE);
+        let (good, bad) = (c.recent_wom_positive[lane], c.recent_wom_negative[lane]);
+        c.recent_wom_positive[lane] = select(praised, good + WINDOW_RATE, good);
+        c.recent_wom_negative[lane] = select(complained, bad + WINDOW_RATE, bad);
+    }
+}
+
+/// Step n (7.18), who seeks a conversation: with probability `sociability`.
+#[inline(always)]
+fn mark_conversation(c: &Columns, lanes: &mut Lanes, tile: usize) {
+    for lane in tile_lanes(tile) {
+        lanes.mark[lane] =
+            u8::from((c.firm[lane] != VACANT) & (lanes.talk[lane] < c.sociability[lane]));
+    }
+}
+
+/// Step o (7.19): grievance decays; loyalty moves toward its convex target (at the default
+/// convexity 2 without `powf`).
+#[inline(always)]
+fn slow_states(c: &mut Columns, tile: usize, k: &Constants) {
+    for lane in tile_lanes(tile) {
+        let active = c.firm[lane] != VACANT;
+        let grievance = c.grievance[lane];
+        let decayed =
+            rules::grievance_decay(grievance, c.forgiveness[lane], c.grudge_loyalty[lane]);
+        c.grievance[lane] = select(active, decayed, grievance);
+        let grudge = c.grudge_loyalty[lane];
+        c.grudge_loyalty[lane] = select(active & (decayed < 0.01), 0.0, grudge);
+    }
+    let convexity = k.loyalty_convexity;
+    if convexity == 2.0 {
+        for lane in tile_lanes(tile) {
+            let active = c.firm[lane] != VACANT;
+            let loyalty = c.loyalty[lane];
+            let moved = rules::loyalty_step(loyalty, c.satisfaction[lane], 2.0, k.loyalty_rate);
+            c.loyalty[lane] = select(active, moved, loyalty);
+        }
+    } else {
+        for lane in tile_lanes(tile) {
+            if c.firm[lane] != VACANT {
+                let loyalty = c.loyalty[lane];
+                c.loyalty[lane] =
+                    rules::loyalty_step(loyalty, c.satisfaction[lane], convexity, k.loyalty_rate);
+            }
+        }
+    }
+}
+
+/// Step p (7.20), who may leave: the churn draw below the week's ceiling of every hazard (the
+/// rest stay, as [`super::week::leaves`] would decide without `exp`).
+#[inline(always)]
+fn mark_churn(c: &Columns, lanes: &mut Lanes, tile: usize, k: &Constants) {
+    for lane in tile_lanes(tile) {
+        let within_ceiling = (c.loyalty[lane] >= 0.0) & (c.grievance[lane] <= 1.0);
+        let settled = within_ceiling & (lanes.churn[lane] >= k.churn_ceiling);
+        lanes.mark[lane] = u8::from((c.firm[lane] != VACANT) & !settled);
+    }
+}
