@@ -49,6 +49,14 @@ macro_rules! columns {
             pub fn set(&mut self, lane: usize, customer: &Customer) {
                 $(self.$field[lane] = customer.$field;)*
             }
+
+            /// Asks the CPU to bring lanes `lanes` of every column into the L2 cache. A tile's
+            /// passes read some thirty short streams, more than the hardware prefetchers
+            /// follow, so each tile is fetched ahead of its passes.
+            #[inline(always)]
+            pub fn prefetch(&self, lanes: std::ops::Range<usize>) {
+                $(prefetch_lines(&self.$field[lanes.clone()]);)*
+            }
         }
     };
 }
@@ -112,6 +120,23 @@ columns! {
     firm: u8,
 }
 
+/// Prefetches every cache line of `values` into the L2 cache (a hint: it changes no value).
+#[inline(always)]
+fn prefetch_lines<T>(values: &[T]) {
+    #[cfg(target_arch = "x86_64")]
+    {
+        use std::arch::x86_64::{_MM_HINT_T1, _mm_prefetch};
+        let per_line = (64 / std::mem::size_of::<T>()).max(1);
+        for value in values.iter().step_by(per_line) {
+            // SAFETY: SSE is part of every x86-64 CPU, and a prefetch reads nothing: it never
+            // faults and changes no value.
+            unsafe { _mm_prefetch::<_MM_HINT_T1>(std::ptr::from_ref(value).cast::<i8>()) };
+        }
+    }
+    #[cfg(not(target_arch = "x86_64"))]
+    let _ = values;
+}
+
 /// Every slot of a population of `capacity`, in blocks.
 #[derive(Clone)]
 pub struct Population {
@@ -139,6 +164,23 @@ impl Population {
     pub fn records(&self) -> Vec<Customer> {
         (0..self.capacity).map(|slot| self.get(slot)).collect()
     }
+
+    /// Every slot's record, in slot order, freeing the blocks as they are gathered (from the
+    /// last, so that the blocks' one allocation can shrink in place): the peak memory is about
+    /// one copy of the population, not two.
+    pub fn into_records(mut self) -> Vec<Customer> {
+        let mut records = Vec::with_capacity(self.capacity);
+        while let Some(block) = self.blocks.pop() {
+            let first_slot = self.blocks.len() * BLOCK;
+            let lanes = (self.capacity - first_slot).min(BLOCK);
+            records.extend((0..lanes).rev().map(|lane| block.get(lane)));
+            if self.blocks.len().is_multiple_of(8) {
+                self.blocks.shrink_to_fit();
+            }
+        }
+        records.reverse();
+        records
+    }
 }
 
 #[cfg(test)]
@@ -159,6 +201,8 @@ mod tests {
         population.blocks[1].set(2, &customer);
         assert_eq!(population.get(BLOCK + 2), customer);
         assert_eq!(population.get(BLOCK + 1), Customer::EMPTY);
-        assert_eq!(population.records().len(), BLOCK + 3);
+        let records = population.records();
+        assert_eq!(records.len(), BLOCK + 3);
+        assert_eq!(population.into_records(), records);
     }
 }

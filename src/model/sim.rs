@@ -288,7 +288,12 @@ impl Simulation {
 
     /// Ends the replication, keeping only the customer slots (everything else is freed).
     pub fn into_customers(self) -> Vec<Customer> {
-        self.customers.records()
+        // Everything but the customers is freed before their records are gathered.
+        let population = {
+            let Simulation { customers, .. } = self;
+            customers
+        };
+        population.into_records()
     }
 
     pub fn employees(&self) -> &[Employee] {
@@ -307,8 +312,11 @@ impl Simulation {
     pub fn observe_initial(&self, out: &mut Vec<FirmTick>) {
         out.clear();
         let mut totals = vec![Tally::default(); self.config.firms.len()];
-        for customer in self.customers.records().iter().filter(|c| c.is_active()) {
-            observe_customer(&mut totals[customer.firm as usize], customer);
+        for slot in 0..self.public.len() {
+            let customer = self.customers.get(slot);
+            if customer.is_active() {
+                observe_customer(&mut totals[customer.firm as usize], &customer);
+            }
         }
         for (index, total) in totals.iter().enumerate() {
             let mut tick = self.firm_tick(index, total);
