@@ -2,8 +2,9 @@
 //!
 //! Every customer takes the routine steps (bookkeeping, product engagement's learning, the
 //! participation test, product use, empowerment, drift, word of mouth, the slow states and the
-//! churn test) every week; they run here as loops over all [`BLOCK`] lanes that the compiler
-//! vectorises, each lane's choice made by a select on a mask rather than a branch. What only
+//! churn test) every week; they run here as loops over the lanes of a tile (a block runs tile
+//! by tile) that the compiler vectorises, each lane's choice made by a select on a mask rather
+//! than a branch. What only
 //! some customers do in a week (an encounter, revenge, hearing revenge, a conversation, leaving)
 //! runs after the pass that decides it, over a compact list of those lanes, through the scalar
 //! steps of [`super::week`] on a gathered [`Customer`] record. `exp` and `pow` keep glibc's
