@@ -122,7 +122,7 @@ columns! {
 
 /// Prefetches every cache line of `values` into the L2 cache (a hint: it changes no value).
 #[inline(always)]
-fn prefetch_lines<T>(values: &[T]) {
+pub(super) fn prefetch_lines<T>(values: &[T]) {
     #[cfg(target_arch = "x86_64")]
     {
         use std::arch::x86_64::{_MM_HINT_T1, _mm_prefetch};

@@ -17,7 +17,7 @@
 //! still added in slot order, because each is added in one pass only.
 
 use super::agents::{Public, VACANT, WINDOW_RATE, window_decay};
-use super::columns::{Columns, PADDED};
+use super::columns::{Columns, PADDED, prefetch_lines};
 use super::observe::Tally;
 use super::rng::{self, Purpose, SlotDraws};
 use super::rules::{self, EngagementDrivers, ProductUser, empower, experience, select, toward};
@@ -333,6 +333,7 @@ fn tile_lanes(tile: usize) -> std::ops::Range<usize> {
 fn week(block: &mut Block, c: &mut Columns, lanes: &mut Lanes, tile: usize, first_slot: usize) {
     let context = block.context;
     let k = context.constants;
+    prefetch_partners(c, lanes, tile, first_slot, context);
     week_start_use_value(c, lanes, tile, context.firms, &k);
     bookkeeping_and_product_engagement(c, lanes, tile);
     // Step b's support question: the engaged take their next draw.
@@ -589,6 +590,31 @@ fn word_of_mouth(c: &mut Columns, lanes: &mut Lanes, tile: usize) {
         let (good, bad) = (c.recent_wom_positive[lane], c.recent_wom_negative[lane]);
         c.recent_wom_positive[lane] = select(praised, good + WINDOW_RATE, good);
         c.recent_wom_negative[lane] = select(complained, bad + WINDOW_RATE, bad);
+    }
+}
+
+/// Prefetches the public record of every conversation partner of the tile's week (step n).
+/// Who talks to whom is known at the start of the week (the talk and partner draws, the
+/// sociability trait, the firm before churn), and a rewired neighbour's record is a cache miss
+/// that the short loop of step n cannot hide; fetched now, it arrives while the tile's other
+/// steps run.
+#[inline(always)]
+fn prefetch_partners(
+    c: &Columns,
+    lanes: &mut Lanes,
+    tile: usize,
+    first_slot: usize,
+    context: &Context,
+) {
+    mark_conversation(c, lanes, tile);
+    for index in 0..lanes.selected(tile) {
+        let lane = usize::from(lanes.list[index]);
+        let neighbours = context.network.neighbours(first_slot + lane);
+        if !neighbours.is_empty() {
+            let pick = rng::index21(lanes.partner[lane], neighbours.len() as u32) as usize;
+            let partner = neighbours[pick] as usize;
+            prefetch_lines(&context.public[partner..=partner]);
+        }
     }
 }
 
