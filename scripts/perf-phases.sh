@@ -59,10 +59,11 @@ def innermost(address):
 
 PHASES = [
     ("initialisation and outputs", r"^other |beta|seed_from|agents.rs sample|TraitSampler|network|births?|initial|output/"),
-    ("observe and publish (tallies, public record)", r"observe|publish|tally"),
+    ("observe and publish (tallies, public record)", r"observe|publish|tally|passes.rs update_block$|of_parts"),
+    ("lists, record gathers and prefetches (the columns week)", r"passes.rs selected|columns.rs|prefetch_lines|passes.rs week$|Lanes|keep$"),
     ("slot draws (SplitMix64 at counters)", r"rng.rs"),
     ("participation: drivers, engagement chance, contribution success, active test", r"engagement_rate|participation|engagement_chance|contribution_success|is_active|agents.rs of$"),
-    ("conversations, word of mouth, revenge", r"conversation|word_of_mouth|talk|revenge|wom_|hear_wom"),
+    ("conversations, word of mouth, revenge", r"conversation|word_of_mouth|talk|revenge|wom_|hear_wom|prefetch_partners|listener"),
     ("encounters: serve, conduct, work pressure, prospect and experienced value", r"encounter|serve|conduct|performance|prospect_value|experienced_value|staff_event|work_pressure|complain|recovery"),
     ("product engagement", r"product"),
     ("employee and firm phases, sequential", r"employee|firm_phase|advance"),
