@@ -127,7 +127,8 @@ pub(super) fn prefetch_lines<T>(values: &[T]) {
     {
         use std::arch::x86_64::{_MM_HINT_T1, _mm_prefetch};
         let per_line = (64 / std::mem::size_of::<T>()).max(1);
-        for value in values.iter().step_by(per_line) {
+        // The last value too: `values` need not start on a cache line.
+        for value in values.iter().step_by(per_line).chain(values.last()) {
             // SAFETY: SSE is part of every x86-64 CPU, and a prefetch reads nothing: it never
             // faults and changes no value.
             unsafe { _mm_prefetch::<_MM_HINT_T1>(std::ptr::from_ref(value).cast::<i8>()) };

@@ -13,8 +13,9 @@
 //! The passes keep the results of the customer-by-customer week bit for bit: a customer's
 //! steps run in the same order on the same values; its draws come from its own counter-based
 //! stream, whose position each lane keeps between passes; and every tally that is not a count
-//! (value co-created and co-destroyed, contributions, ideas implemented, incentives paid) is
-//! still added in slot order, because each is added in one pass only.
+//! (value co-created and co-destroyed, contributions, ideas implemented, incentives paid, and
+//! the observation's sums of states) is still added in slot order, because each is added in
+//! one pass only.
 
 use super::agents::{Public, VACANT, WINDOW_RATE, window_decay};
 use super::columns::{Columns, PADDED, prefetch_lines};

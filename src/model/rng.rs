@@ -143,20 +143,6 @@ impl SlotDraws {
         top24((self.next_u64() >> 32) as u32)
     }
 
-    /// The event draw [`SlotDraws::unit`] would return next, without taking it.
-    #[inline(always)]
-    pub fn peek_unit(&self) -> f32 {
-        top24((mix64(self.counter) >> 32) as u32)
-    }
-
-    /// Takes the next draw (as [`SlotDraws::unit`] would) if `taken`, without a branch.
-    #[inline(always)]
-    pub fn skip_if(&mut self, taken: bool) {
-        self.counter = self
-            .counter
-            .wrapping_add(GOLDEN.wrapping_mul(u64::from(taken)));
-    }
-
     /// An event index in `0..n` (n > 0) by multiply-shift of one output's top 32 bits.
     #[inline(always)]
     pub fn index(&mut self, n: u32) -> u32 {
@@ -233,20 +219,6 @@ mod tests {
             assert!((0.0..1.0).contains(&u));
             assert!(index(&mut rng, 7) < 7);
         }
-    }
-
-    #[test]
-    fn a_peeked_draw_is_the_next_one_and_skipping_takes_it() {
-        let key = week_key(7, Purpose::Customers, 3);
-        let mut draws = SlotDraws::new(key, 9);
-        let peeked = draws.peek_unit();
-        let mut kept = draws.clone();
-        kept.skip_if(false);
-        assert_eq!(kept.unit().to_bits(), peeked.to_bits());
-        let mut taken = draws.clone();
-        taken.skip_if(true);
-        assert_eq!(draws.unit().to_bits(), peeked.to_bits());
-        assert_eq!(taken.unit().to_bits(), draws.unit().to_bits());
     }
 
     #[test]

@@ -7,7 +7,8 @@
 //!    acquisition. Customers read other customers only through last week's [`Public`] buffer and
 //!    employees only through last week's state, so the update is synchronous. Each block writes
 //!    its own slice of the next public buffer, its own [`Tally`] per firm and its own list of
-//!    events for employees; nothing is shared mutably and nothing is allocated.
+//!    events for employees; nothing is shared mutably, and nothing is allocated but each
+//!    thread's room for a block's week, once ([`super::passes`]).
 //! 2. **Employees** (sequential, cheap: a few employees per thousand customers): the blocks'
 //!    events are applied in block order, then morale, training and burnout.
 //! 3. **Firms**: the blocks' tallies are summed in block order; product quality, reputation and
@@ -288,12 +289,12 @@ impl Simulation {
 
     /// Ends the replication, keeping only the customer slots (everything else is freed).
     pub fn into_customers(self) -> Vec<Customer> {
-        // Everything but the customers is freed before their records are gathered.
-        let population = {
-            let Simulation { customers, .. } = self;
-            customers
-        };
-        population.into_records()
+        // Everything but the customers is freed (when `population` returns) before their
+        // records are gathered.
+        fn population(simulation: Simulation) -> Population {
+            simulation.customers
+        }
+        population(self).into_records()
     }
 
     pub fn employees(&self) -> &[Employee] {

@@ -1,10 +1,12 @@
-//! A customer's week, as the named steps of docs/ODD.md section 3 ("A customer's week").
+//! The scalar steps of a customer's week (docs/ODD.md section 3, "A customer's week"): what only
+//! some customers do in a week, run by [`super::passes`] for the lanes that need it. The
+//! encounter (steps d–h), revenge (l), peer interaction (n) and churn (p); each function's doc
+//! gives its step letter and submodel.
 //!
-//! Each function is one step (its doc gives the step letter and the submodel). The steps read
-//! other customers only through last week's [`Public`] buffer and employees only through last
-//! week's state, so customers can be updated in any order; a block of customers shares one
-//! [`Block`], which holds everything the block writes (its random stream, its tallies per firm
-//! and its staff events).
+//! The steps read other customers only through last week's [`Public`] buffer and employees only
+//! through last week's state, so customers can be updated in any order. A block of customers
+//! shares one [`Block`], which holds everything the block writes (its tallies per firm and its
+//! staff events); each customer's draws come from its own [`SlotDraws`].
 
 use super::agents::{Customer, CustomerBirth, Employee, Public, VACANT, WINDOW_RATE};
 use super::network::Network;
