@@ -126,12 +126,14 @@ pub(super) fn prefetch_lines<T>(values: &[T]) {
     #[cfg(target_arch = "x86_64")]
     {
         use std::arch::x86_64::{_MM_HINT_T1, _mm_prefetch};
-        let per_line = (64 / std::mem::size_of::<T>()).max(1);
-        // The last value too: `values` need not start on a cache line.
-        for value in values.iter().step_by(per_line).chain(values.last()) {
+        // Line by line over the addresses `values` spans: it need not start on a cache line.
+        let span = values.as_ptr_range();
+        let mut line = span.start as usize & !63;
+        while line < span.end as usize {
             // SAFETY: SSE is part of every x86-64 CPU, and a prefetch reads nothing: it never
-            // faults and changes no value.
-            unsafe { _mm_prefetch::<_MM_HINT_T1>(std::ptr::from_ref(value).cast::<i8>()) };
+            // faults, whatever the address, and changes no value.
+            unsafe { _mm_prefetch::<_MM_HINT_T1>(line as *const i8) };
+            line += 64;
         }
     }
     #[cfg(not(target_arch = "x86_64"))]
