@@ -17,7 +17,7 @@
 //! the observation's sums of states) is still added in slot order, because each is added in
 //! one pass only.
 
-use super::agents::{Public, VACANT, WINDOW_RATE, window_decay};
+use super::agents::{Customer, Public, VACANT, WINDOW_RATE, window_decay};
 use super::columns::{Columns, PADDED, prefetch_lines};
 use super::observe::Tally;
 use super::rng::{self, Purpose, SlotDraws};
@@ -335,7 +335,7 @@ fn week(block: &mut Block, c: &mut Columns, lanes: &mut Lanes, tile: usize, firs
     let context = block.context;
     let k = context.constants;
     prefetch_partners(c, lanes, tile, first_slot, context);
-    week_start_use_value(c, lanes, tile, context.firms, &k);
+    use_value(c, lanes, tile, context, true);
     bookkeeping_and_product_engagement(c, lanes, tile);
     // Step b's support question: the engaged take their next draw.
     for index in 0..lanes.selected(tile) {
@@ -344,37 +344,29 @@ fn week(block: &mut Block, c: &mut Columns, lanes: &mut Lanes, tile: usize, firs
         let support = draws.unit();
         lanes.position[lane] = draws.position();
         if support < rules::product::SUPPORT_CHANCE {
-            let mut customer = c.get(lane);
-            let mut week = lanes.week(first_slot, lane);
-            block.encounter(&mut customer, Kind::Support, &mut week);
-            c.set(lane, &customer);
-            lanes.keep(lane, &week);
+            scalar_step(block, c, lanes, first_slot, lane, |b, customer, week| {
+                b.encounter(customer, Kind::Support, week);
+            });
         }
     }
     participation(c, lanes, tile);
     for index in 0..lanes.selected(tile) {
         let lane = usize::from(lanes.list[index]);
-        let mut customer = c.get(lane);
-        let mut week = lanes.week(first_slot, lane);
-        block.tallies[week.firm].engaged += 1.0;
-        block.encounter(
-            &mut customer,
-            Kind::Contribution(lanes.rate[lane]),
-            &mut week,
-        );
-        c.set(lane, &customer);
-        lanes.keep(lane, &week);
+        let weight = lanes.rate[lane];
+        scalar_step(block, c, lanes, first_slot, lane, |b, customer, week| {
+            b.tallies[week.firm].engaged += 1.0;
+            b.encounter(customer, Kind::Contribution(weight), week);
+        });
     }
-    product_use_value(c, lanes, tile, context.firms, &k);
+    // Step i (7.13): product use is judged against the expectation after this week's encounters.
+    use_value(c, lanes, tile, context, false);
     use_empowerment_and_drift(c, lanes, tile);
     mark_revenge(c, lanes, tile, &k);
     for index in 0..lanes.selected(tile) {
         let lane = usize::from(lanes.list[index]);
-        let mut customer = c.get(lane);
-        let mut week = lanes.week(first_slot, lane);
-        block.revenge(&mut customer, &mut week);
-        c.set(lane, &customer);
-        lanes.keep(lane, &week);
+        scalar_step(block, c, lanes, first_slot, lane, |b, customer, week| {
+            b.revenge(customer, week);
+        });
     }
     word_of_mouth(c, lanes, tile);
     // Step n (7.18), first part: last week's revenge heard, by the neighbours of its takers
@@ -410,30 +402,43 @@ fn week(block: &mut Block, c: &mut Columns, lanes: &mut Lanes, tile: usize, firs
         let lane = usize::from(lanes.list[index]);
         // The customer's own hazard (an `exp`) before its record is gathered: most stay.
         if leaves(c.loyalty[lane], c.grievance[lane], lanes.churn[lane], &k) {
-            let mut customer = c.get(lane);
-            let mut week = lanes.week(first_slot, lane);
-            week.flags = block.churn(&mut customer, &mut week);
-            c.set(lane, &customer);
-            lanes.keep(lane, &week);
+            scalar_step(block, c, lanes, first_slot, lane, |b, customer, week| {
+                week.flags = b.churn(customer, week);
+            });
         }
     }
 }
 
-/// The value of this week's product use against the expectation the week starts with (a
-/// `powf` per customer outside the zone of tolerance).
+/// Runs the scalar step `step` on lane `lane`'s gathered record and week, and stores both back.
 #[inline(always)]
-fn week_start_use_value(
-    c: &Columns,
+fn scalar_step(
+    block: &mut Block,
+    c: &mut Columns,
     lanes: &mut Lanes,
-    tile: usize,
-    firms: &[FirmView],
-    k: &Constants,
+    first_slot: usize,
+    lane: usize,
+    step: impl FnOnce(&mut Block, &mut Customer, &mut Week),
 ) {
+    let mut customer = c.get(lane);
+    let mut week = lanes.week(first_slot, lane);
+    step(block, &mut customer, &mut week);
+    c.set(lane, &customer);
+    lanes.keep(lane, &week);
+}
+
+/// The value of this week's product use against the customer's expectation now (a `powf`
+/// outside the zone of tolerance): for `every` active lane at the start of the week (step b
+/// learns from it), otherwise, in step i, for those whose expectation an encounter has moved
+/// since.
+#[inline(always)]
+fn use_value(c: &Columns, lanes: &mut Lanes, tile: usize, context: &Context, every: bool) {
     for lane in tile_lanes(tile) {
         let firm = c.firm[lane];
-        if firm != VACANT {
-            let quality = firms[usize::from(firm)].quality;
-            lanes.use_value[lane] = experienced_value(quality, c.expectation[lane], k);
+        let moved = lanes.use_expectation[lane].to_bits() != c.expectation[lane].to_bits();
+        if firm != VACANT && (every || moved) {
+            let quality = context.firms[usize::from(firm)].quality;
+            lanes.use_value[lane] =
+                experienced_value(quality, c.expectation[lane], &context.constants);
         }
     }
 }
@@ -510,26 +515,6 @@ fn participation(c: &Columns, lanes: &mut Lanes, tile: usize) {
         lanes.rate[lane] = weight;
         lanes.mark[lane] =
             u8::from((c.firm[lane] != VACANT) & (lanes.engage_or_fill[lane] < chance));
-    }
-}
-
-/// Step i (7.13), its value: product use is judged against the expectation after this week's
-/// encounters (a new `powf` only where an encounter moved it).
-#[inline(always)]
-fn product_use_value(
-    c: &Columns,
-    lanes: &mut Lanes,
-    tile: usize,
-    firms: &[FirmView],
-    k: &Constants,
-) {
-    for lane in tile_lanes(tile) {
-        let firm = c.firm[lane];
-        let moved = lanes.use_expectation[lane].to_bits() != c.expectation[lane].to_bits();
-        if firm != VACANT && moved {
-            let quality = firms[usize::from(firm)].quality;
-            lanes.use_value[lane] = experienced_value(quality, c.expectation[lane], k);
-        }
     }
 }
 
