@@ -9,7 +9,9 @@
 //! Both versions compile the same Rust, and Rust neither fuses a multiply and an add into an
 //! FMA nor reorders floating-point operations, so they compute the same numbers bit for bit
 //! (checked by `sim`'s tests and the golden digests on whichever version the test machine
-//! runs).
+//! runs). The one difference is deliberate: the x86-64-v3 version computes the week's `exp`
+//! and `pow` of a tile's lanes four at a time (`lane_math::Avx2Fma`), as glibc's `expf` and
+//! `powf` for AVX2 and FMA compute them, bit for bit; the portable version calls libm.
 
 /// A compiled version of the customer phase.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]

@@ -18,6 +18,7 @@ pub mod agents;
 mod columns;
 pub mod config;
 pub mod kernel;
+mod lane_math;
 pub mod network;
 pub mod observe;
 mod passes;

@@ -7,8 +7,10 @@
 //! than a branch. What only
 //! some customers do in a week (an encounter, revenge, hearing revenge, a conversation, leaving)
 //! runs after the pass that decides it, over a compact list of those lanes, through the scalar
-//! steps of [`super::week`] on a gathered [`Customer`] record. `exp` and `pow` keep glibc's
-//! `expf` and `powf`, in loops of their own.
+//! steps of [`super::week`] on a gathered [`Customer`] record. The `exp` of the participation
+//! drive and the `pow` of the week-start use value run over a tile's lanes at once
+//! ([`LaneMath`]: glibc's `expf` and `powf`, vectorised where the kernel allows, with glibc's
+//! bits).
 //!
 //! The passes keep the results of the customer-by-customer week bit for bit: a customer's
 //! steps run in the same order on the same values; its draws come from its own counter-based
@@ -19,6 +21,7 @@
 
 use super::agents::{Customer, Public, VACANT, WINDOW_RATE, window_decay};
 use super::columns::{Columns, PADDED, prefetch_lines};
+use super::lane_math::LaneMath;
 use super::observe::Tally;
 use super::rng::{self, Purpose, SlotDraws};
 use super::rules::{self, EngagementDrivers, ProductUser, empower, experience, select, toward};
@@ -232,6 +235,7 @@ pub(super) fn update_block(
     block: usize,
     slices: BlockSlices,
     lanes: &mut Lanes,
+    math: impl LaneMath,
 ) {
     let BlockSlices {
         customers: c,
@@ -260,7 +264,7 @@ pub(super) fn update_block(
             c.prefetch(tile_lanes(tile + AHEAD));
         }
         lanes.begin(tile, week_key, first_slot, c, &table);
-        week(&mut block_state, c, lanes, tile, first_slot);
+        week(&mut block_state, c, lanes, tile, first_slot, math);
         let slots = tile_lanes(tile).end.min(next.len());
         let tallies = &mut *block_state.tallies;
         // The end of the week, slot by slot: the week's value accounts (added once per
@@ -331,11 +335,18 @@ fn tile_lanes(tile: usize) -> std::ops::Range<usize> {
 
 /// One tile's week, steps a–p, as passes over its lanes.
 #[inline(always)]
-fn week(block: &mut Block, c: &mut Columns, lanes: &mut Lanes, tile: usize, first_slot: usize) {
+fn week(
+    block: &mut Block,
+    c: &mut Columns,
+    lanes: &mut Lanes,
+    tile: usize,
+    first_slot: usize,
+    math: impl LaneMath,
+) {
     let context = block.context;
     let k = context.constants;
     prefetch_partners(c, lanes, tile, first_slot, context);
-    use_value(c, lanes, tile, context, true);
+    week_start_use_value(c, lanes, tile, &k, math);
     bookkeeping_and_product_engagement(c, lanes, tile);
     // Step b's support question: the engaged take their next draw.
     for index in 0..lanes.selected(tile) {
@@ -349,7 +360,7 @@ fn week(block: &mut Block, c: &mut Columns, lanes: &mut Lanes, tile: usize, firs
             });
         }
     }
-    participation(c, lanes, tile);
+    participation(c, lanes, tile, math);
     for index in 0..lanes.selected(tile) {
         let lane = usize::from(lanes.list[index]);
         let weight = lanes.rate[lane];
@@ -359,7 +370,7 @@ fn week(block: &mut Block, c: &mut Columns, lanes: &mut Lanes, tile: usize, firs
         });
     }
     // Step i (7.13): product use is judged against the expectation after this week's encounters.
-    use_value(c, lanes, tile, context, false);
+    moved_use_value(c, lanes, tile, context);
     use_empowerment_and_drift(c, lanes, tile);
     mark_revenge(c, lanes, tile, &k);
     for index in 0..lanes.selected(tile) {
@@ -426,16 +437,44 @@ fn scalar_step(
     lanes.keep(lane, &week);
 }
 
-/// The value of this week's product use against the customer's expectation now (a `powf`
-/// outside the zone of tolerance): for `every` active lane at the start of the week (step b
-/// learns from it), otherwise, in step i, for those whose expectation an encounter has moved
-/// since.
+/// The value of this week's product use against the customer's expectation at the start of the
+/// week (step b learns from it), for every active lane: [`experienced_value`], its `powf`
+/// over all lanes at once (inside the zone of tolerance the value is zero and the lane's
+/// power is of 1 and discarded).
 #[inline(always)]
-fn use_value(c: &Columns, lanes: &mut Lanes, tile: usize, context: &Context, every: bool) {
+fn week_start_use_value(
+    c: &Columns,
+    lanes: &mut Lanes,
+    tile: usize,
+    k: &Constants,
+    math: impl LaneMath,
+) {
+    let mut signed = [0.0f32; TILE];
+    let mut power = [0.0f32; TILE];
+    for ((lane, signed), base) in tile_lanes(tile).zip(&mut signed).zip(&mut power) {
+        let d = lanes.quality[lane] - c.expectation[lane];
+        // `rules::experienced_value`'s disconfirmation beyond the zone, and `powf`'s argument.
+        *signed = (d.abs() - rules::TOLERANCE).max(0.0).copysign(d);
+        let magnitude = select(*signed >= 0.0, *signed, -*signed);
+        *base = select(d.abs() <= rules::TOLERANCE, 1.0, magnitude);
+    }
+    math.pow(&mut power, k.alpha);
+    for ((lane, &signed), &power) in tile_lanes(tile).zip(&signed).zip(&power) {
+        let within = (lanes.quality[lane] - c.expectation[lane]).abs() <= rules::TOLERANCE;
+        let value = select(signed >= 0.0, power, -k.lambda * power);
+        let active = c.firm[lane] != VACANT;
+        lanes.use_value[lane] = select(active & !within, value, 0.0);
+    }
+}
+
+/// Step i: the use value again for the lanes whose expectation an encounter has moved since the
+/// start of the week (few: lane by lane).
+#[inline(always)]
+fn moved_use_value(c: &Columns, lanes: &mut Lanes, tile: usize, context: &Context) {
     for lane in tile_lanes(tile) {
         let firm = c.firm[lane];
         let moved = lanes.use_expectation[lane].to_bits() != c.expectation[lane].to_bits();
-        if firm != VACANT && (every || moved) {
+        if firm != VACANT && moved {
             let quality = context.firms[usize::from(firm)].quality;
             lanes.use_value[lane] =
                 experienced_value(quality, c.expectation[lane], &context.constants);
@@ -493,7 +532,7 @@ fn bookkeeping_and_product_engagement(c: &mut Columns, lanes: &mut Lanes, tile: 
 /// Step c (7.4): the participation rate r = activity · exp(drive), its chance r / (1 + r) and
 /// weight 1 + r (left in `lanes.rate`); marks the participants.
 #[inline(always)]
-fn participation(c: &Columns, lanes: &mut Lanes, tile: usize) {
+fn participation(c: &Columns, lanes: &mut Lanes, tile: usize, math: impl LaneMath) {
     for lane in tile_lanes(tile) {
         lanes.rate[lane] = rules::engagement_drive(&EngagementDrivers {
             activity: c.activity[lane],
@@ -507,8 +546,9 @@ fn participation(c: &Columns, lanes: &mut Lanes, tile: usize) {
     }
     // Every lane's, the vacant's too (their drive is finite and their test masked): cheaper
     // than listing the active.
+    math.exp(&mut lanes.rate[tile_lanes(tile)]);
     for lane in tile_lanes(tile) {
-        lanes.rate[lane] = c.activity[lane] * lanes.rate[lane].exp();
+        lanes.rate[lane] *= c.activity[lane];
     }
     for lane in tile_lanes(tile) {
         let (chance, weight) = rules::engagement_chance_and_weight(lanes.rate[lane]);

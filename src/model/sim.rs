@@ -22,6 +22,9 @@ use super::agents::{Customer, CustomerBirth, Employee, Hiring, Public};
 use super::columns::Population;
 use super::config::{Config, ValidConfig};
 use super::kernel::Kernel;
+#[cfg(target_arch = "x86_64")]
+use super::lane_math::Avx2Fma;
+use super::lane_math::Libm;
 use super::network::Network;
 use super::observe::{FirmTick, Tally};
 use super::passes::{self, BlockSlices, Lanes};
@@ -632,7 +635,7 @@ fn update_block(
     lanes: &mut Lanes,
 ) {
     match kernel {
-        Kernel::Portable => passes::update_block(context, block, slices, lanes),
+        Kernel::Portable => passes::update_block(context, block, slices, lanes, Libm),
         #[cfg(target_arch = "x86_64")]
         // SAFETY: `Kernel::X86_64V3` is only ever set after `Kernel::supported` or
         // `Kernel::detect` found every feature the function is compiled with on this CPU.
@@ -644,7 +647,7 @@ fn update_block(
 #[cfg(target_arch = "x86_64")]
 #[target_feature(enable = "avx2,bmi1,bmi2,fma,lzcnt,popcnt,movbe")]
 fn update_block_x86_64_v3(context: &Context, block: usize, slices: BlockSlices, lanes: &mut Lanes) {
-    passes::update_block(context, block, slices, lanes);
+    passes::update_block(context, block, slices, lanes, Avx2Fma::new());
 }
 
 #[cfg(test)]
