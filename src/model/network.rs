@@ -133,6 +133,14 @@ impl Network {
         &self.neighbours[start..end]
     }
 
+    /// The ties of the consecutive nodes `nodes` (those past the last node ignored), one
+    /// node's after another: what reading their neighbours will touch.
+    pub fn neighbours_of_range(&self, nodes: std::ops::Range<usize>) -> &[u32] {
+        let last = self.nodes();
+        let (first, end) = (nodes.start.min(last), nodes.end.min(last));
+        &self.neighbours[self.offsets[first] as usize..self.offsets[end] as usize]
+    }
+
     pub fn mean_degree(&self) -> f64 {
         if self.nodes() == 0 {
             0.0
@@ -344,6 +352,16 @@ mod tests {
                 .iter()
                 .all(|&b| net.neighbours(b as usize).contains(&(a as u32)))
         })
+    }
+
+    #[test]
+    fn a_range_of_nodes_has_their_ties_in_order_and_ends_at_the_last_node() {
+        let net = Network::build(NetworkKind::SmallWorld, 300, 6, 0.2, 3);
+        let joined: Vec<u32> = (100..164).flat_map(|a| net.neighbours(a).to_vec()).collect();
+        assert_eq!(net.neighbours_of_range(100..164), &joined[..]);
+        let tail: Vec<u32> = (290..300).flat_map(|a| net.neighbours(a).to_vec()).collect();
+        assert_eq!(net.neighbours_of_range(290..1024), &tail[..]);
+        assert!(net.neighbours_of_range(400..500).is_empty());
     }
 
     #[test]

@@ -257,16 +257,26 @@ pub(super) fn update_block(
         events,
     };
     // Tile by tile, so that the columns and lanes a tile's passes read stay in the L1 cache;
-    // each tile's columns are fetched two tiles ahead.
+    // each tile's columns, and the ties that step n picks its partners from (read at the
+    // tile's start), are fetched two tiles ahead.
     c.prefetch(0..AHEAD * TILE);
+    prefetch_lines(
+        context
+            .network
+            .neighbours_of_range(first_slot..first_slot + AHEAD * TILE),
+    );
     for tile in 0..TILES {
         if tile + AHEAD < TILES {
             c.prefetch(tile_lanes(tile + AHEAD));
+            let ahead = tile_lanes(tile + AHEAD);
+            let slots = first_slot + ahead.start..first_slot + ahead.end;
+            prefetch_lines(context.network.neighbours_of_range(slots));
         }
         lanes.begin(tile, week_key, first_slot, c, &table);
         week(&mut block_state, c, lanes, tile, first_slot, math);
         let slots = tile_lanes(tile).end.min(next.len());
         let tallies = &mut *block_state.tallies;
+        let mut sums = RunningSums::new();
         // The end of the week, slot by slot: the week's value accounts (added once per
         // customer, in slot order), the filling of a slot vacant at the start of the week
         // (7.21), and the observation and next week's public record of every customer active
@@ -275,9 +285,9 @@ pub(super) fn update_block(
             let public = &mut next[lane];
             let started = lanes.firm[lane];
             if started != VACANT {
-                let tally = &mut tallies[usize::from(started)];
-                tally.cocreated += lanes.cocreated[lane];
-                tally.codestroyed += lanes.codestroyed[lane];
+                let sums = sums.of(tallies, started);
+                sums.cocreated += lanes.cocreated[lane];
+                sums.codestroyed += lanes.codestroyed[lane];
             } else if lanes.engage_or_fill[lane] < k.fill_chance {
                 let mut draws = SlotDraws::resume(lanes.position[lane]);
                 let firm = pick_choice(context.firms, draws.unit());
@@ -293,17 +303,17 @@ pub(super) fn update_block(
                 *public = Public::VACANT;
                 continue;
             }
-            let tally = &mut tallies[usize::from(firm)];
-            tally.active += 1.0;
-            tally.empowerment += f64::from(c.empowerment[lane]);
-            tally.self_efficacy += f64::from(c.self_efficacy[lane]);
-            tally.satisfaction += f64::from(c.satisfaction[lane]);
-            tally.loyalty += f64::from(c.loyalty[lane]);
-            tally.grievance += f64::from(c.grievance[lane]);
-            tally.functional += f64::from(c.functional[lane]);
-            tally.emotional += f64::from(c.emotional[lane]);
-            tally.social += f64::from(c.social[lane]);
-            tally.revenue_weight += 1.0 + f64::from(c.loyalty[lane]);
+            let sums = sums.of(tallies, firm);
+            sums.active += 1.0;
+            sums.empowerment += f64::from(c.empowerment[lane]);
+            sums.self_efficacy += f64::from(c.self_efficacy[lane]);
+            sums.satisfaction += f64::from(c.satisfaction[lane]);
+            sums.loyalty += f64::from(c.loyalty[lane]);
+            sums.grievance += f64::from(c.grievance[lane]);
+            sums.functional += f64::from(c.functional[lane]);
+            sums.emotional += f64::from(c.emotional[lane]);
+            sums.social += f64::from(c.social[lane]);
+            sums.revenue_weight += 1.0 + f64::from(c.loyalty[lane]);
             let flags = lanes.flags[lane];
             if flags & Public::REVENGE != 0 {
                 revenge[lane / 64] |= 1 << (lane % 64);
@@ -315,6 +325,84 @@ pub(super) fn update_block(
                 firm,
                 flags,
             );
+        }
+        sums.store(tallies);
+    }
+}
+
+/// The sums of one firm's [`Tally`] that the end of the week adds to for every customer, held
+/// in registers while consecutive customers belong to that firm (in memory, each addition
+/// would wait for the last one's store). A firm's sums are loaded when a customer of another
+/// firm comes and stored back before; so every sum still takes its additions one by one, in
+/// slot order, and the bits are those of adding to the tally in memory.
+struct RunningSums {
+    firm: u8,
+    active: f64,
+    empowerment: f64,
+    self_efficacy: f64,
+    satisfaction: f64,
+    loyalty: f64,
+    grievance: f64,
+    functional: f64,
+    emotional: f64,
+    social: f64,
+    revenue_weight: f64,
+    cocreated: f64,
+    codestroyed: f64,
+}
+
+macro_rules! running_fields {
+    ($apply:ident) => {
+        $apply!(
+            active,
+            empowerment,
+            self_efficacy,
+            satisfaction,
+            loyalty,
+            grievance,
+            functional,
+            emotional,
+            social,
+            revenue_weight,
+            cocreated,
+            codestroyed
+        )
+    };
+}
+
+impl RunningSums {
+    #[inline(always)]
+    fn new() -> RunningSums {
+        macro_rules! zero {
+            ($($field:ident),*) => { RunningSums { firm: VACANT, $($field: 0.0),* } };
+        }
+        running_fields!(zero)
+    }
+
+    /// Firm `firm`'s sums, loaded from `tallies` (and the last firm's stored) if they are not
+    /// the ones held.
+    #[inline(always)]
+    fn of(&mut self, tallies: &mut [Tally], firm: u8) -> &mut RunningSums {
+        if firm != self.firm {
+            self.store(tallies);
+            let tally = &tallies[usize::from(firm)];
+            macro_rules! load {
+                ($($field:ident),*) => { *self = RunningSums { firm, $($field: tally.$field),* } };
+            }
+            running_fields!(load);
+        }
+        self
+    }
+
+    /// The sums held, stored back into their firm's tally.
+    #[inline(always)]
+    fn store(&self, tallies: &mut [Tally]) {
+        if self.firm != VACANT {
+            let tally = &mut tallies[usize::from(self.firm)];
+            macro_rules! store {
+                ($($field:ident),*) => { $( tally.$field = self.$field; )* };
+            }
+            running_fields!(store);
         }
     }
 }
