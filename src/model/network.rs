@@ -357,9 +357,13 @@ mod tests {
     #[test]
     fn a_range_of_nodes_has_their_ties_in_order_and_ends_at_the_last_node() {
         let net = Network::build(NetworkKind::SmallWorld, 300, 6, 0.2, 3);
-        let joined: Vec<u32> = (100..164).flat_map(|a| net.neighbours(a).to_vec()).collect();
+        let joined: Vec<u32> = (100..164)
+            .flat_map(|a| net.neighbours(a).to_vec())
+            .collect();
         assert_eq!(net.neighbours_of_range(100..164), &joined[..]);
-        let tail: Vec<u32> = (290..300).flat_map(|a| net.neighbours(a).to_vec()).collect();
+        let tail: Vec<u32> = (290..300)
+            .flat_map(|a| net.neighbours(a).to_vec())
+            .collect();
         assert_eq!(net.neighbours_of_range(290..1024), &tail[..]);
         assert!(net.neighbours_of_range(400..500).is_empty());
     }

@@ -27,8 +27,7 @@ use super::rng::{self, Purpose, SlotDraws};
 use super::rules::{self, EngagementDrivers, ProductUser, empower, experience, select, toward};
 use super::sim::BLOCK;
 use super::week::{
-    Block, Constants, Context, Decision, FirmView, Kind, StaffEvent, Week, experienced_value,
-    leaves, pick_choice,
+    Block, Constants, Context, Decision, FirmView, Kind, StaffEvent, Week, leaves, pick_choice,
 };
 
 /// What one block of the customer phase writes.
@@ -458,7 +457,7 @@ fn week(
         });
     }
     // Step i (7.13): product use is judged against the expectation after this week's encounters.
-    moved_use_value(c, lanes, tile, context);
+    moved_use_value(c, lanes, tile, &k, math);
     use_empowerment_and_drift(c, lanes, tile);
     mark_revenge(c, lanes, tile, &k);
     for index in 0..lanes.selected(tile) {
@@ -526,9 +525,7 @@ fn scalar_step(
 }
 
 /// The value of this week's product use against the customer's expectation at the start of the
-/// week (step b learns from it), for every active lane: [`experienced_value`], its `powf`
-/// over all lanes at once (inside the zone of tolerance the value is zero and the lane's
-/// power is of 1 and discarded).
+/// week (step b learns from it), for every active lane.
 #[inline(always)]
 fn week_start_use_value(
     c: &Columns,
@@ -537,36 +534,81 @@ fn week_start_use_value(
     k: &Constants,
     math: impl LaneMath,
 ) {
+    let range = tile_lanes(tile);
+    experienced_values(
+        &lanes.quality[range.clone()],
+        &c.expectation[range.clone()],
+        &mut lanes.use_value[range],
+        k,
+        math,
+    );
+    for lane in tile_lanes(tile) {
+        let active = c.firm[lane] != VACANT;
+        lanes.use_value[lane] = select(active, lanes.use_value[lane], 0.0);
+    }
+}
+
+/// Step i: the use value again for the lanes whose expectation an encounter has moved since the
+/// start of the week (few: as a list).
+#[inline(always)]
+fn moved_use_value(
+    c: &Columns,
+    lanes: &mut Lanes,
+    tile: usize,
+    k: &Constants,
+    math: impl LaneMath,
+) {
+    for lane in tile_lanes(tile) {
+        let moved = lanes.use_expectation[lane].to_bits() != c.expectation[lane].to_bits();
+        lanes.mark[lane] = u8::from((c.firm[lane] != VACANT) & moved);
+    }
+    let count = lanes.selected(tile);
+    let (mut quality, mut expectation, mut values) = ([0.0; TILE], [0.0; TILE], [0.0; TILE]);
+    for (index, &lane) in lanes.list[..count].iter().enumerate() {
+        quality[index] = lanes.quality[usize::from(lane)];
+        expectation[index] = c.expectation[usize::from(lane)];
+    }
+    experienced_values(
+        &quality[..count],
+        &expectation[..count],
+        &mut values[..count],
+        k,
+        math,
+    );
+    for (index, &lane) in lanes.list[..count].iter().enumerate() {
+        lanes.use_value[usize::from(lane)] = values[index];
+    }
+}
+
+/// [`super::week::experienced_value`] of each quality against its expectation (at most a tile's), with the
+/// `powf`s computed all at once: inside the zone of tolerance the value is zero, and the power
+/// computed for it (of 1) is discarded.
+#[inline(always)]
+fn experienced_values(
+    quality: &[f32],
+    expectation: &[f32],
+    values: &mut [f32],
+    k: &Constants,
+    math: impl LaneMath,
+) {
     let mut signed = [0.0f32; TILE];
-    let mut power = [0.0f32; TILE];
-    for ((lane, signed), base) in tile_lanes(tile).zip(&mut signed).zip(&mut power) {
-        let d = lanes.quality[lane] - c.expectation[lane];
+    let signed = &mut signed[..values.len()];
+    let pairs = || quality.iter().zip(expectation);
+    for ((d, signed), base) in pairs()
+        .map(|(q, e)| q - e)
+        .zip(&mut *signed)
+        .zip(&mut *values)
+    {
         // `rules::experienced_value`'s disconfirmation beyond the zone, and `powf`'s argument.
         *signed = (d.abs() - rules::TOLERANCE).max(0.0).copysign(d);
         let magnitude = select(*signed >= 0.0, *signed, -*signed);
         *base = select(d.abs() <= rules::TOLERANCE, 1.0, magnitude);
     }
-    math.pow(&mut power, k.alpha);
-    for ((lane, &signed), &power) in tile_lanes(tile).zip(&signed).zip(&power) {
-        let within = (lanes.quality[lane] - c.expectation[lane]).abs() <= rules::TOLERANCE;
-        let value = select(signed >= 0.0, power, -k.lambda * power);
-        let active = c.firm[lane] != VACANT;
-        lanes.use_value[lane] = select(active & !within, value, 0.0);
-    }
-}
-
-/// Step i: the use value again for the lanes whose expectation an encounter has moved since the
-/// start of the week (few: lane by lane).
-#[inline(always)]
-fn moved_use_value(c: &Columns, lanes: &mut Lanes, tile: usize, context: &Context) {
-    for lane in tile_lanes(tile) {
-        let firm = c.firm[lane];
-        let moved = lanes.use_expectation[lane].to_bits() != c.expectation[lane].to_bits();
-        if firm != VACANT && moved {
-            let quality = context.firms[usize::from(firm)].quality;
-            lanes.use_value[lane] =
-                experienced_value(quality, c.expectation[lane], &context.constants);
-        }
+    math.pow(values, k.alpha);
+    for ((d, &signed), value) in pairs().map(|(q, e)| q - e).zip(&*signed).zip(values) {
+        let power = *value;
+        let prospect = select(signed >= 0.0, power, -k.lambda * power);
+        *value = select(d.abs() <= rules::TOLERANCE, 0.0, prospect);
     }
 }
 
