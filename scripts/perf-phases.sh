@@ -62,7 +62,7 @@ PHASES = [
     ("observe and publish (tallies, public record)", r"observe|publish|tally|passes.rs update_block$|of_parts"),
     ("lists, record gathers and prefetches (the columns week)", r"passes.rs selected|columns.rs|prefetch_lines|passes.rs week$|Lanes|keep$"),
     ("slot draws (SplitMix64 at counters)", r"rng.rs"),
-    ("exp and pow four lanes at a time (glibc's expf and powf, vectorised)", r"lane_math.rs|week_start_use_value"),
+    ("exp and pow four lanes at a time (glibc's expf and powf, vectorised)", r"lane_math.rs|week_start_use_value|moved_use_value|experienced_values"),
     ("participation: drivers, engagement chance, contribution success, active test", r"engagement_rate|participation|engagement_chance|contribution_success|is_active|agents.rs of$"),
     ("conversations, word of mouth, revenge", r"conversation|word_of_mouth|talk|revenge|wom_|hear_wom|prefetch_partners|listener"),
     ("encounters: serve, conduct, work pressure, prospect and experienced value", r"encounter|serve|conduct|performance|prospect_value|experienced_value|staff_event|work_pressure|complain|recovery"),

@@ -11,7 +11,8 @@
 //! (checked by `sim`'s tests and the golden digests on whichever version the test machine
 //! runs). The one difference is deliberate: the x86-64-v3 version computes the week's `exp`
 //! and `pow` of a tile's lanes four at a time (`lane_math::Avx2Fma`), as glibc's `expf` and
-//! `powf` for AVX2 and FMA compute them, bit for bit; the portable version calls libm.
+//! `powf` for AVX2 and FMA compute them, bit for bit; the portable version calls libm. It is
+//! chosen only where a check at first use finds the two agree on this process's C library.
 
 /// A compiled version of the customer phase.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -45,9 +46,16 @@ impl Kernel {
     }
 }
 
-/// The features `sim::update_block_x86_64_v3` is compiled with.
+/// Whether the x86-64-v3 kernel runs here: the CPU has the features `sim::update_block_x86_64_v3`
+/// is compiled with, and its vector `exp` and `pow` give the C library's bits.
 #[cfg(target_arch = "x86_64")]
 fn has_x86_64_v3() -> bool {
+    has_x86_64_v3_features() && super::lane_math::vector_agrees_with_libm()
+}
+
+/// The CPU features of x86-64-v3.
+#[cfg(target_arch = "x86_64")]
+fn has_x86_64_v3_features() -> bool {
     std::arch::is_x86_feature_detected!("avx2")
         && std::arch::is_x86_feature_detected!("bmi1")
         && std::arch::is_x86_feature_detected!("bmi2")

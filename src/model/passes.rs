@@ -8,9 +8,9 @@
 //! some customers do in a week (an encounter, revenge, hearing revenge, a conversation, leaving)
 //! runs after the pass that decides it, over a compact list of those lanes, through the scalar
 //! steps of [`super::week`] on a gathered [`Customer`] record. The `exp` of the participation
-//! drive and the `pow` of the week-start use value run over a tile's lanes at once
-//! ([`LaneMath`]: glibc's `expf` and `powf`, vectorised where the kernel allows, with glibc's
-//! bits).
+//! drive and the `pow`s of the use values (every lane's at the start of the week, the moved
+//! ones' in step i) run over many lanes at once ([`LaneMath`]: glibc's `expf` and `powf`,
+//! vectorised where the kernel allows, with glibc's bits).
 //!
 //! The passes keep the results of the customer-by-customer week bit for bit: a customer's
 //! steps run in the same order on the same values; its draws come from its own counter-based
@@ -266,8 +266,8 @@ pub(super) fn update_block(
     );
     for tile in 0..TILES {
         if tile + AHEAD < TILES {
-            c.prefetch(tile_lanes(tile + AHEAD));
             let ahead = tile_lanes(tile + AHEAD);
+            c.prefetch(ahead.clone());
             let slots = first_slot + ahead.start..first_slot + ahead.end;
             prefetch_lines(context.network.neighbours_of_range(slots));
         }
@@ -823,5 +823,72 @@ fn mark_churn(c: &Columns, lanes: &mut Lanes, tile: usize, k: &Constants) {
         let within_ceiling = (c.loyalty[lane] >= 0.0) & (c.grievance[lane] <= 1.0);
         let settled = within_ceiling & (lanes.churn[lane] >= k.churn_ceiling);
         lanes.mark[lane] = u8::from((c.firm[lane] != VACANT) & !settled);
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::super::lane_math::Libm;
+    use super::*;
+    use crate::model::week::experienced_value;
+
+    fn constants(alpha: f32) -> Constants {
+        Constants {
+            // Opaque, so that the compiler does not rewrite the reference's `powf` for
+            // exponents such as 0.5 or 1.
+            alpha: std::hint::black_box(alpha),
+            lambda: 2.25,
+            satisfaction_rate: 0.0,
+            expectation_rate: 0.0,
+            loyalty_rate: 0.0,
+            loyalty_convexity: 0.0,
+            mastery: 0.0,
+            vicarious: 0.0,
+            revenge_threshold: 0.0,
+            base_churn: 0.0,
+            churn_slope: 0.0,
+            churn_grievance: 0.0,
+            switching: 0.0,
+            fill_chance: 0.0,
+            churn_ceiling: 0.0,
+        }
+    }
+
+    /// `experienced_values` against `week::experienced_value`, pair by pair, bit for bit.
+    fn check(math: impl LaneMath) {
+        let tolerance = rules::TOLERANCE;
+        let mut disconfirmations = vec![0.0, -0.0, f32::NAN, 1e-30, -1e-30, 1.0, -1.0];
+        for edge in [tolerance, -tolerance] {
+            disconfirmations.extend([edge, edge.next_up(), edge.next_down()]);
+        }
+        disconfirmations.extend((0..=200).map(|i| -1.0 + i as f32 / 100.0));
+        for alpha in [0.88, 0.5, 1.0, 0.1] {
+            let k = constants(alpha);
+            for expectation in [0.0, 0.37, 1.0] {
+                // At most a tile at a time.
+                for chunk in disconfirmations.chunks(TILE) {
+                    let quality: Vec<f32> = chunk.iter().map(|d| expectation + d).collect();
+                    let expectations = vec![expectation; chunk.len()];
+                    let mut values = vec![0.0; chunk.len()];
+                    experienced_values(&quality, &expectations, &mut values, &k, math);
+                    for (&q, &got) in quality.iter().zip(&values) {
+                        let want = experienced_value(q, expectation, &k);
+                        assert!(
+                            got.to_bits() == want.to_bits() || (got.is_nan() && want.is_nan()),
+                            "q {q}, expectation {expectation}, alpha {alpha}: {got} against {want}"
+                        );
+                    }
+                }
+            }
+        }
+    }
+
+    #[test]
+    fn experienced_values_are_the_week_s_experienced_value_for_every_kernel() {
+        check(Libm);
+        #[cfg(target_arch = "x86_64")]
+        if let Some(math) = super::super::lane_math::Avx2Fma::detect() {
+            check(math);
+        }
     }
 }
