@@ -620,15 +620,15 @@ fn experienced_values(
         .zip(&mut *values)
     {
         // `rules::experienced_value`'s disconfirmation beyond the zone, and `powf`'s argument.
-        *signed = (d.abs() - rules::TOLERANCE).max(0.0).copysign(d);
+        *signed = rules::beyond_tolerance(d);
         let magnitude = select(*signed >= 0.0, *signed, -*signed);
-        *base = select(d.abs() <= rules::TOLERANCE, 1.0, magnitude);
+        *base = select(rules::within_tolerance(d), 1.0, magnitude);
     }
     math.pow(values, k.alpha);
     for ((d, &signed), value) in pairs().map(|(q, e)| q - e).zip(&*signed).zip(values) {
         let power = *value;
         let prospect = select(signed >= 0.0, power, -k.lambda * power);
-        *value = select(d.abs() <= rules::TOLERANCE, 0.0, prospect);
+        *value = select(rules::within_tolerance(d), 0.0, prospect);
     }
 }
 

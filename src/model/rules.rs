@@ -146,9 +146,19 @@ pub const TOLERANCE: f32 = 0.05;
 /// tolerance, valued by prospect theory.
 #[inline]
 pub fn experienced_value(q: f32, expectation: f32, alpha: f32, lambda: f32) -> f32 {
-    let d = q - expectation;
-    let beyond = (d.abs() - TOLERANCE).max(0.0);
-    prospect_value(beyond.copysign(d), alpha, lambda)
+    prospect_value(beyond_tolerance(q - expectation), alpha, lambda)
+}
+
+/// The part of a disconfirmation `d` beyond the zone of tolerance, with its sign (±0 inside).
+#[inline(always)]
+pub fn beyond_tolerance(d: f32) -> f32 {
+    (d.abs() - TOLERANCE).max(0.0).copysign(d)
+}
+
+/// Whether a disconfirmation `d` lies inside the zone of tolerance (its value is then zero).
+#[inline(always)]
+pub fn within_tolerance(d: f32) -> bool {
+    d.abs() <= TOLERANCE
 }
 
 /// Recent failures fade by this factor per week (about a half-year memory).

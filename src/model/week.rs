@@ -171,7 +171,7 @@ pub(super) enum Kind {
 /// (the value is then exactly zero; the common case of a week's product use).
 #[inline(always)]
 pub(super) fn experienced_value(q: f32, expectation: f32, k: &Constants) -> f32 {
-    if (q - expectation).abs() <= rules::TOLERANCE {
+    if rules::within_tolerance(q - expectation) {
         0.0
     } else {
         rules::experienced_value(q, expectation, k.alpha, k.lambda)
