@@ -187,10 +187,11 @@ impl Block<'_> {
     /// Steps d–h: one service encounter (support question or contribution) with a uniformly
     /// chosen employee of the customer's firm.
     pub(super) fn encounter(&mut self, c: &mut Customer, kind: Kind, week: &mut Week) {
-        let firm = self.context.firms[week.firm];
-        let k = self.context.constants;
+        let context = self.context;
+        let firm = &context.firms[week.firm];
+        let k = context.constants;
         let employee = firm.staff_start + week.draws.index(firm.staff_count);
-        let served = self.serve(c, kind, employee, &firm, &mut week.draws);
+        let served = self.serve(c, kind, employee, firm, &mut week.draws);
         let mut q = rules::performance(&served.events, firm.quality, served.help, served.warmth);
         let mut v = experienced_value(q, c.expectation, &k);
         count_encounter(c, kind, &served.events, &mut self.tallies[week.firm]);
