@@ -13,7 +13,7 @@
 
 use super::agents::Customer;
 use super::sim::BLOCK;
-use super::week::Listener;
+use super::week::{Engaged, Listener};
 
 /// Length of every per-lane array: [`BLOCK`] lanes and a cache line or more of padding. Without
 /// it every column of a block would start at the same offset modulo 4096 bytes, so the same
@@ -65,6 +65,48 @@ macro_rules! columns {
 }
 
 impl Columns {
+    /// What an encounter reads and writes of lane `lane`.
+    #[inline(always)]
+    pub fn engaged(&self, lane: usize) -> Engaged {
+        Engaged {
+            expertise: self.expertise[lane],
+            empowerment: self.empowerment[lane],
+            vindictiveness: self.vindictiveness[lane],
+            self_efficacy: self.self_efficacy[lane],
+            expectation: self.expectation[lane],
+            satisfaction: self.satisfaction[lane],
+            functional: self.functional[lane],
+            emotional: self.emotional[lane],
+            grievance: self.grievance[lane],
+            grudge_loyalty: self.grudge_loyalty[lane],
+            failure_memory: self.failure_memory[lane],
+            recent_encounters: self.recent_encounters[lane],
+            recent_contributions: self.recent_contributions[lane],
+            recent_successes: self.recent_successes[lane],
+            recent_complaints: self.recent_complaints[lane],
+            contributions: self.contributions[lane],
+        }
+    }
+
+    /// Stores what an encounter may have changed in lane `lane` (its read-only fields are
+    /// not written back).
+    #[inline(always)]
+    pub fn set_engaged(&mut self, lane: usize, engaged: &Engaged) {
+        self.self_efficacy[lane] = engaged.self_efficacy;
+        self.expectation[lane] = engaged.expectation;
+        self.satisfaction[lane] = engaged.satisfaction;
+        self.functional[lane] = engaged.functional;
+        self.emotional[lane] = engaged.emotional;
+        self.grievance[lane] = engaged.grievance;
+        self.grudge_loyalty[lane] = engaged.grudge_loyalty;
+        self.failure_memory[lane] = engaged.failure_memory;
+        self.recent_encounters[lane] = engaged.recent_encounters;
+        self.recent_contributions[lane] = engaged.recent_contributions;
+        self.recent_successes[lane] = engaged.recent_successes;
+        self.recent_complaints[lane] = engaged.recent_complaints;
+        self.contributions[lane] = engaged.contributions;
+    }
+
     /// What peer interaction reads and writes of lane `lane`.
     #[inline(always)]
     pub fn listener(&self, lane: usize) -> Listener {

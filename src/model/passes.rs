@@ -462,19 +462,15 @@ fn week(
         let support = draws.unit();
         lanes.position[lane] = draws.position();
         if support < rules::product::SUPPORT_CHANCE {
-            scalar_step(block, c, lanes, first_slot, lane, |b, customer, week| {
-                b.encounter(customer, Kind::Support, week);
-            });
+            encounter(block, c, lanes, first_slot, lane, Kind::Support);
         }
     }
     participation(c, lanes, tile, math);
     for index in 0..lanes.selected(tile) {
         let lane = usize::from(lanes.list[index]);
         let weight = lanes.rate[lane];
-        scalar_step(block, c, lanes, first_slot, lane, |b, customer, week| {
-            b.tallies[week.firm].engaged += 1.0;
-            b.encounter(customer, Kind::Contribution(weight), week);
-        });
+        block.tallies[usize::from(lanes.firm[lane])].engaged += 1.0;
+        encounter(block, c, lanes, first_slot, lane, Kind::Contribution(weight));
     }
     // Step i (7.13): product use is judged against the expectation after this week's encounters.
     moved_use_value(c, lanes, tile, &k, math);
@@ -525,6 +521,23 @@ fn week(
             });
         }
     }
+}
+
+/// Lane `lane`'s encounter (steps d–h) on the part of its record an encounter uses.
+#[inline(always)]
+fn encounter(
+    block: &mut Block,
+    c: &mut Columns,
+    lanes: &mut Lanes,
+    first_slot: usize,
+    lane: usize,
+    kind: Kind,
+) {
+    let mut engaged = c.engaged(lane);
+    let mut week = lanes.week(first_slot, lane);
+    block.encounter(&mut engaged, kind, &mut week);
+    c.set_engaged(lane, &engaged);
+    lanes.keep(lane, &week);
 }
 
 /// Runs the scalar step `step` on lane `lane`'s gathered record and week, and stores both back.

@@ -186,7 +186,7 @@ fn bit(bits: &[u64], slot: usize) -> bool {
 impl Block<'_> {
     /// Steps d–h: one service encounter (support question or contribution) with a uniformly
     /// chosen employee of the customer's firm.
-    pub(super) fn encounter(&mut self, c: &mut Customer, kind: Kind, week: &mut Week) {
+    pub(super) fn encounter(&mut self, c: &mut Engaged, kind: Kind, week: &mut Week) {
         let context = self.context;
         let firm = &context.firms[week.firm];
         let k = context.constants;
@@ -224,7 +224,7 @@ impl Block<'_> {
     /// Steps d and e (7.5–7.8): the employee's conduct and the encounter's events.
     fn serve(
         &mut self,
-        c: &Customer,
+        c: &Engaged,
         kind: Kind,
         employee: u32,
         firm: &FirmView,
@@ -268,7 +268,7 @@ impl Block<'_> {
     }
 
     /// Step f (7.9, 7.10): a failure may be voiced and handled; grievance is added.
-    fn voice(&mut self, c: &mut Customer, week: &mut Week, v: f32) -> Voiced {
+    fn voice(&mut self, c: &mut Engaged, week: &mut Week, v: f32) -> Voiced {
         let firm = &self.context.firms[week.firm];
         let tally = &mut self.tallies[week.firm];
         let s = &mut week.draws;
@@ -310,7 +310,7 @@ impl Block<'_> {
 
     /// Step g (7.11): customer incivility, the employee's staff event, and the value co-created
     /// or co-destroyed.
-    fn staff_event_and_value(&mut self, c: &Customer, outcome: &Outcome, week: &mut Week) {
+    fn staff_event_and_value(&mut self, c: &Engaged, outcome: &Outcome, week: &mut Week) {
         let Outcome {
             kind,
             employee,
@@ -501,7 +501,7 @@ pub(super) fn leaves(loyalty: f32, grievance: f32, u: f32, k: &Constants) -> boo
 }
 
 /// Step g, counters (7.11): the encounter counts for the customer and its firm.
-fn count_encounter(c: &mut Customer, kind: Kind, e: &rules::Encounter, tally: &mut Tally) {
+fn count_encounter(c: &mut Engaged, kind: Kind, e: &rules::Encounter, tally: &mut Tally) {
     c.recent_encounters += WINDOW_RATE;
     if let Kind::Contribution(weight) = kind {
         c.contributions += weight;
@@ -524,7 +524,7 @@ fn count_encounter(c: &mut Customer, kind: Kind, e: &rules::Encounter, tally: &m
 /// self-efficacy (mastery). Experience values are learned from product engagement and peer
 /// interaction only (Huang & Suo 2021), so participation does not feed back on them directly.
 fn learn_from_encounter(
-    c: &mut Customer,
+    c: &mut Engaged,
     kind: Kind,
     served: &Served,
     q: f32,
@@ -559,6 +559,31 @@ fn learn_from_encounter(
             c.self_efficacy = (c.self_efficacy + persuasion).clamp(0.0, 1.0);
         }
     }
+}
+
+/// The part of a customer's record that an encounter (steps d–h) reads and writes: gathered
+/// from the columns for an encounter instead of the whole [`Customer`], whose other fields it
+/// leaves alone.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub(super) struct Engaged {
+    // Read only.
+    pub expertise: f32,
+    pub empowerment: f32,
+    pub vindictiveness: f32,
+    // Read and written.
+    pub self_efficacy: f32,
+    pub expectation: f32,
+    pub satisfaction: f32,
+    pub functional: f32,
+    pub emotional: f32,
+    pub grievance: f32,
+    pub grudge_loyalty: f32,
+    pub failure_memory: f32,
+    pub recent_encounters: f32,
+    pub recent_contributions: f32,
+    pub recent_successes: f32,
+    pub recent_complaints: f32,
+    pub contributions: f32,
 }
 
 /// The part of a customer's record that peer interaction reads and writes (7.18).
