@@ -120,11 +120,13 @@ impl Lanes {
             self.partner[lane] = decision.partner;
             self.position[lane] = draws.position();
         }
+        table.spread(
+            &c.firm[tile_lanes(tile)],
+            &mut self.quality[tile_lanes(tile)],
+            &mut self.incentive[tile_lanes(tile)],
+        );
         for lane in tile_lanes(tile) {
-            let firm = c.firm[lane];
-            self.firm[lane] = firm;
-            self.quality[lane] = table.quality[usize::from(firm)];
-            self.incentive[lane] = table.incentive[usize::from(firm)];
+            self.firm[lane] = c.firm[lane];
             self.prior_loyalty[lane] = c.loyalty[lane];
             self.use_expectation[lane] = c.expectation[lane];
             self.use_value[lane] = 0.0;
@@ -228,7 +230,14 @@ pub(super) fn with_lanes<R>(f: impl FnOnce(&mut Lanes) -> R) -> R {
 struct FirmTable {
     quality: [f32; 256],
     incentive: [f32; 256],
+    /// How many firms there are.
+    firms: usize,
 }
+
+/// Up to this many firms, [`FirmTable::spread`] selects each lane's values firm by firm (a
+/// comparison and a blend per firm, eight lanes at a time) rather than looking them up lane by
+/// lane (a scalar load each).
+const FEW_FIRMS: usize = 8;
 
 impl FirmTable {
     #[inline(always)]
@@ -236,12 +245,38 @@ impl FirmTable {
         let mut table = FirmTable {
             quality: [0.0; 256],
             incentive: [0.0; 256],
+            firms: firms.len().min(usize::from(VACANT)),
         };
         for (index, firm) in firms.iter().enumerate().take(usize::from(VACANT)) {
             table.quality[index] = firm.quality;
             table.incentive[index] = firm.incentive;
         }
         table
+    }
+
+    /// The quality and incentive of the firm of each lane of `firm` (zeros for a vacant lane):
+    /// the same values whichever way they are found.
+    #[inline(always)]
+    fn spread(&self, firm: &[u8], quality: &mut [f32], incentive: &mut [f32]) {
+        if self.firms <= FEW_FIRMS {
+            quality.fill(0.0);
+            incentive.fill(0.0);
+            for index in 0..self.firms {
+                let (q, i) = (self.quality[index], self.incentive[index]);
+                for ((&firm, quality), incentive) in
+                    firm.iter().zip(&mut *quality).zip(&mut *incentive)
+                {
+                    let theirs = usize::from(firm) == index;
+                    *quality = select(theirs, q, *quality);
+                    *incentive = select(theirs, i, *incentive);
+                }
+            }
+        } else {
+            for ((&firm, quality), incentive) in firm.iter().zip(quality).zip(incentive) {
+                *quality = self.quality[usize::from(firm)];
+                *incentive = self.incentive[usize::from(firm)];
+            }
+        }
     }
 }
 
@@ -470,7 +505,14 @@ fn week(
         let lane = usize::from(lanes.list[index]);
         let weight = lanes.rate[lane];
         block.tallies[usize::from(lanes.firm[lane])].engaged += 1.0;
-        encounter(block, c, lanes, first_slot, lane, Kind::Contribution(weight));
+        encounter(
+            block,
+            c,
+            lanes,
+            first_slot,
+            lane,
+            Kind::Contribution(weight),
+        );
     }
     // Step i (7.13): product use is judged against the expectation after this week's encounters.
     moved_use_value(c, lanes, tile, &k, math);
@@ -912,6 +954,53 @@ mod tests {
                         );
                     }
                 }
+            }
+        }
+    }
+
+    /// `FirmTable::spread` gives every lane its firm's values, by selection (few firms) and by
+    /// lookup (many), vacant and out-of-range lanes zeros.
+    #[test]
+    fn spread_gives_each_lane_its_firm_s_quality_and_incentive() {
+        for count in [1, 2, FEW_FIRMS, FEW_FIRMS + 1, 40] {
+            let firms: Vec<FirmView> = (0..count)
+                .map(|index| FirmView {
+                    incentive: 0.01 * (index + 1) as f32,
+                    feedback: 0.0,
+                    act_on_feedback: 0.0,
+                    recognition: 0.0,
+                    delight: 0.0,
+                    recovery: 0.0,
+                    outlets: 0.0,
+                    tech_reliability: 0.0,
+                    defensiveness: 0.0,
+                    capacity: 0.0,
+                    staff_start: 0,
+                    staff_count: 0,
+                    quality: 0.5 + 0.001 * index as f32,
+                    reputation: 0.0,
+                    choice_cumulative: 0.0,
+                })
+                .collect();
+            let table = FirmTable::of(&firms);
+            let lane_firms: Vec<u8> = (0..TILE)
+                .map(|lane| match lane % 7 {
+                    0 => VACANT,
+                    1 => count as u8, // beyond the last firm: reads as none
+                    _ => ((lane * 31) % count) as u8,
+                })
+                .collect();
+            let (mut quality, mut incentive) = ([9.0; TILE], [9.0; TILE]);
+            table.spread(&lane_firms, &mut quality, &mut incentive);
+            for (lane, &firm) in lane_firms.iter().enumerate() {
+                let (want_q, want_i) = firms
+                    .get(usize::from(firm))
+                    .map_or((0.0, 0.0), |f| (f.quality, f.incentive));
+                assert_eq!(
+                    (quality[lane].to_bits(), incentive[lane].to_bits()),
+                    (want_q.to_bits(), want_i.to_bits()),
+                    "{count} firms, lane {lane} of firm {firm}"
+                );
             }
         }
     }
