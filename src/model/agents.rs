@@ -9,7 +9,7 @@
 use rand_distr::{Beta, Distribution, LogNormal};
 
 use super::config::{Customers as CustomerDists, Dist, Staff};
-use super::rng::Stream;
+use super::rng::{Stream, seeded_stream};
 use super::rules;
 
 /// Firm index of a vacant slot.
@@ -252,8 +252,8 @@ impl TraitSampler {
     /// follow are unchanged: two scenarios that differ in one trait's parameters keep common
     /// random numbers for everything else.
     pub fn sample(&self, rng: &mut Stream) -> f32 {
-        use rand::{Rng, SeedableRng};
-        let mut sub = Stream::seed_from_u64(rng.next_u64());
+        use rand::Rng;
+        let mut sub = seeded_stream(rng.next_u64());
         match self {
             TraitSampler::Constant(value) => *value,
             TraitSampler::Beta(beta) => beta.sample(&mut sub) as f32,

@@ -69,6 +69,23 @@ pub fn stream(replication_seed: u64, purpose: Purpose, tick: u64, block: u64) ->
 
 /// SplitMix64's increment (the golden ratio in 64 bits): consecutive counters are this far apart.
 const GOLDEN: u64 = 0x9E37_79B9_7F4A_7C15;
+
+/// `Stream::seed_from_u64(seed)`, the same generator, written out: rand_xoshiro seeds a
+/// Xoshiro256++ with four SplitMix64 outputs (`mix64(seed + i · golden)`, i = 0..4, as
+/// little-endian bytes) through the generic `from_rng`, whose byte filling costs about twice
+/// these four mixes. A birth seeds one such stream per trait (docs/PERFORMANCE.md, eleventh
+/// round).
+#[inline]
+pub fn seeded_stream(seed: u64) -> Stream {
+    let mut bytes = [0u8; 32];
+    let mut counter = seed;
+    for word in bytes.chunks_exact_mut(8) {
+        word.copy_from_slice(&mix64(counter).to_le_bytes());
+        counter = counter.wrapping_add(GOLDEN);
+    }
+    // `from_seed` is what `seed_from_u64` ends in, its all-zero case included.
+    Stream::from_seed(bytes)
+}
 /// Counters a slot may use in one week (far more than any week draws).
 const SLOT_COUNTERS: u64 = 1 << 16;
 
@@ -152,8 +169,7 @@ impl SlotDraws {
     /// A sequential stream seeded by one output, for a birth's trait draws (rejection sampling
     /// takes a variable number of values).
     pub fn stream(&mut self) -> Stream {
-        use rand::SeedableRng;
-        Stream::seed_from_u64(self.next_u64())
+        seeded_stream(self.next_u64())
     }
 }
 
@@ -198,6 +214,21 @@ pub fn index(rng: &mut Stream, n: u32) -> u32 {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// `seeded_stream` is `Stream::seed_from_u64`: the same state, so the same draws.
+    #[test]
+    fn seeded_stream_is_rand_xoshiro_s_seed_from_u64() {
+        use rand::Rng;
+        let mut seeds = vec![0, 1, u64::MAX, GOLDEN, GOLDEN.wrapping_neg(), 1 << 63];
+        seeds.extend((0..2000u64).map(mix64));
+        for seed in seeds {
+            let (mut ours, mut theirs) = (seeded_stream(seed), Stream::seed_from_u64(seed));
+            assert_eq!(ours, theirs, "seed {seed:#x}");
+            for _ in 0..4 {
+                assert_eq!(ours.next_u64(), theirs.next_u64(), "seed {seed:#x}");
+            }
+        }
+    }
 
     #[test]
     fn streams_are_reproducible_and_distinct() {
