@@ -24,10 +24,8 @@ pub const PADDED: usize = BLOCK + 16;
 macro_rules! columns {
     ($($field:ident: $ty:ty),* $(,)?) => {
         /// [`BLOCK`] customer slots, one array per field of [`Customer`] (each [`PADDED`]
-        /// long). Aligned to a cache line, so that every column, and every tile of a column,
-        /// starts on one (`prefetch_aligned` relies on it for speed, not for correctness).
+        /// long).
         #[derive(Clone)]
-        #[repr(C, align(64))]
         pub struct Columns {
             $(pub $field: [$ty; PADDED],)*
         }
@@ -54,11 +52,10 @@ macro_rules! columns {
 
             /// Asks the CPU to bring lanes `lanes` of every column into the L2 cache. A tile's
             /// passes read some thirty short streams, more than the hardware prefetchers
-            /// follow, so each tile is fetched ahead of its passes. `lanes` should start on a
-            /// multiple of 16 lanes, as a tile does.
+            /// follow, so each tile is fetched ahead of its passes.
             #[inline(always)]
             pub fn prefetch(&self, lanes: std::ops::Range<usize>) {
-                $(prefetch_aligned(&self.$field[lanes.clone()]);)*
+                $(prefetch_tile(&self.$field[lanes.clone()]);)*
             }
         }
     };
@@ -172,13 +169,21 @@ pub(super) fn prefetch_lines<T>(values: &[T]) {
     prefetch_from_line(values, (skew + std::mem::size_of_val(values)).div_ceil(64));
 }
 
-/// [`prefetch_lines`] for a slice that starts on a cache line, as every tile of a column does:
-/// the count of lines is then fixed by the slice's length, which the compiler knows for a
-/// tile, so the loop unrolls into one instruction per line. (Were the slice not to start on a
-/// line, its last partial line would go unfetched: a later miss, nothing more.)
+/// [`prefetch_lines`] by a count of lines fixed by the slice's length, which the compiler
+/// knows for a tile of a column, so that the loop unrolls into one instruction per line: the
+/// lines from the one the slice starts in, and the one its last byte is in (the same as the
+/// last of those when the slice starts on a line; the one they miss when it does not).
+///
+/// The blocks are not aligned to cache lines on purpose: Rust's allocator reallocates
+/// over-aligned memory by copying it, so their `Vec` could no longer shrink in place
+/// ([`Population::into_records`]), and the peak memory of a run would hold a second copy.
 #[inline(always)]
-fn prefetch_aligned<T>(values: &[T]) {
-    prefetch_from_line(values, std::mem::size_of_val(values).div_ceil(64));
+fn prefetch_tile<T>(values: &[T]) {
+    let bytes = std::mem::size_of_val(values);
+    if bytes > 0 {
+        prefetch_from_line(values, bytes.div_ceil(64));
+        prefetch_from_line(&values[values.len() - 1..], 1);
+    }
 }
 
 /// Prefetches `lines` cache lines from the one `values` starts in.
@@ -198,9 +203,9 @@ fn prefetch_from_line<T>(values: &[T], lines: usize) {
     let _ = (values, lines);
 }
 
-// Every column's length in bytes is a whole number of cache lines, so in a cache-aligned
-// `Columns` every column starts on a line (the `u8` firm column, last, need not end on one).
-const _: () = assert!((PADDED * 4).is_multiple_of(64) && BLOCK.is_multiple_of(64));
+// The blocks must keep the allocator's own alignment (16 bytes on the 64-bit targets), or
+// `Population::into_records` copies them as it shrinks their `Vec` (see `prefetch_tile`).
+const _: () = assert!(std::mem::align_of::<Columns>() <= 16);
 
 /// Every slot of a population of `capacity`, in blocks.
 #[derive(Clone)]
