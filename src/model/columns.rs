@@ -3,10 +3,10 @@
 //! The week's routine steps (decay, drift, the engagement and churn tests, learning from product
 //! use) touch every customer and read a few fields each; stored one array per field, they run
 //! as loops the compiler vectorises, several customers per instruction (docs/PERFORMANCE.md,
-//! ninth round). The rest of the model still sees [`Customer`] records: a block gathers one
-//! ([`Columns::get`]) for the scattered work of a week (an encounter, a conversation) and
-//! scatters it back ([`Columns::set`]), and [`crate::model::Simulation::customers`] gathers
-//! them all for the outputs.
+//! ninth round). The scattered work of a week gathers what it uses of a lane and stores it
+//! back: an encounter its [`Engaged`] fields, a conversation its [`Listener`] fields, revenge
+//! and churn the whole [`Customer`] record ([`Columns::get`], [`Columns::set`]); and
+//! [`crate::model::Simulation::customers`] gathers every record for the outputs.
 //!
 //! A block always holds [`BLOCK`] lanes; lanes past the population's capacity stay vacant and
 //! are never filled.

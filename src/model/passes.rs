@@ -4,13 +4,13 @@
 //! participation test, product use, empowerment, drift, word of mouth, the slow states and the
 //! churn test) every week; they run here as loops over the lanes of a tile (a block runs tile
 //! by tile) that the compiler vectorises, each lane's choice made by a select on a mask rather
-//! than a branch. What only
-//! some customers do in a week (an encounter, revenge, hearing revenge, a conversation, leaving)
-//! runs after the pass that decides it, over a compact list of those lanes, through the scalar
-//! steps of [`super::week`] on a gathered [`Customer`] record. The `exp` of the participation
-//! drive and the `pow`s of the use values (every lane's at the start of the week, the moved
-//! ones' in step i) run over many lanes at once ([`LaneMath`]: glibc's `expf` and `powf`,
-//! vectorised where the kernel allows, with glibc's bits).
+//! than a branch. What only some customers do in a week (an encounter, revenge, hearing
+//! revenge, a conversation, leaving) runs after the pass that decides it, over a compact list
+//! of those lanes, through the scalar steps of [`super::week`] on what they use of the lane's
+//! record, gathered from the columns. The `exp` of the participation drive and the `pow`s of
+//! the use values (every lane's at the start of the week, the moved ones' in step i) run over
+//! many lanes at once ([`LaneMath`]: glibc's `expf` and `powf`, vectorised where the kernel
+//! allows, with glibc's bits).
 //!
 //! The passes keep the results of the customer-by-customer week bit for bit: a customer's
 //! steps run in the same order on the same values; its draws come from its own counter-based
