@@ -4,8 +4,8 @@
 //! use) touch every customer and read a few fields each; stored one array per field, they run
 //! as loops the compiler vectorises, several customers per instruction (docs/PERFORMANCE.md,
 //! ninth round). The scattered work of a week gathers what it uses of a lane and stores it
-//! back: an encounter its [`Engaged`] fields, a conversation its [`Listener`] fields, revenge
-//! and churn the whole [`Customer`] record ([`Columns::get`], [`Columns::set`]); and
+//! back ([`LanePart`]): an encounter its [`Engaged`] fields, a conversation its [`Listener`]
+//! fields, revenge and churn the whole [`Customer`] record; and
 //! [`crate::model::Simulation::customers`] gathers every record for the outputs.
 //!
 //! A block always holds [`BLOCK`] lanes; lanes past the population's capacity stay vacant and
@@ -61,74 +61,82 @@ macro_rules! columns {
     };
 }
 
-impl Columns {
-    /// What an encounter reads and writes of lane `lane`.
+/// A part of a customer's record that a scalar step of the week works on: gathered from a
+/// lane of the columns and stored back. A step gathers only what it uses ([`Engaged`] for an
+/// encounter, [`Listener`] for peer interaction, the whole [`Customer`] for revenge and churn),
+/// so that it does not load and store thirty-one fields for a few.
+pub(super) trait LanePart {
+    /// The part of lane `lane`.
+    fn gather(columns: &Columns, lane: usize) -> Self;
+    /// Stores what the step may have changed in lane `lane` (read-only fields are not).
+    fn store(&self, columns: &mut Columns, lane: usize);
+}
+
+impl LanePart for Customer {
     #[inline(always)]
-    pub fn engaged(&self, lane: usize) -> Engaged {
-        Engaged {
-            expertise: self.expertise[lane],
-            empowerment: self.empowerment[lane],
-            vindictiveness: self.vindictiveness[lane],
-            self_efficacy: self.self_efficacy[lane],
-            expectation: self.expectation[lane],
-            satisfaction: self.satisfaction[lane],
-            functional: self.functional[lane],
-            emotional: self.emotional[lane],
-            grievance: self.grievance[lane],
-            grudge_loyalty: self.grudge_loyalty[lane],
-            failure_memory: self.failure_memory[lane],
-            recent_encounters: self.recent_encounters[lane],
-            recent_contributions: self.recent_contributions[lane],
-            recent_successes: self.recent_successes[lane],
-            recent_complaints: self.recent_complaints[lane],
-            contributions: self.contributions[lane],
-        }
+    fn gather(columns: &Columns, lane: usize) -> Customer {
+        columns.get(lane)
     }
 
-    /// Stores what an encounter may have changed in lane `lane` (its read-only fields are
-    /// not written back).
     #[inline(always)]
-    pub fn set_engaged(&mut self, lane: usize, engaged: &Engaged) {
-        self.self_efficacy[lane] = engaged.self_efficacy;
-        self.expectation[lane] = engaged.expectation;
-        self.satisfaction[lane] = engaged.satisfaction;
-        self.functional[lane] = engaged.functional;
-        self.emotional[lane] = engaged.emotional;
-        self.grievance[lane] = engaged.grievance;
-        self.grudge_loyalty[lane] = engaged.grudge_loyalty;
-        self.failure_memory[lane] = engaged.failure_memory;
-        self.recent_encounters[lane] = engaged.recent_encounters;
-        self.recent_contributions[lane] = engaged.recent_contributions;
-        self.recent_successes[lane] = engaged.recent_successes;
-        self.recent_complaints[lane] = engaged.recent_complaints;
-        self.contributions[lane] = engaged.contributions;
-    }
-
-    /// What peer interaction reads and writes of lane `lane`.
-    #[inline(always)]
-    pub fn listener(&self, lane: usize) -> Listener {
-        Listener {
-            firm: self.firm[lane],
-            emotional: self.emotional[lane],
-            social: self.social[lane],
-            loyalty: self.loyalty[lane],
-            expectation: self.expectation[lane],
-            self_efficacy: self.self_efficacy[lane],
-            recent_peer: self.recent_peer[lane],
-        }
-    }
-
-    /// Stores what peer interaction changed in lane `lane`.
-    #[inline(always)]
-    pub fn set_listener(&mut self, lane: usize, listener: &Listener) {
-        self.emotional[lane] = listener.emotional;
-        self.social[lane] = listener.social;
-        self.loyalty[lane] = listener.loyalty;
-        self.expectation[lane] = listener.expectation;
-        self.self_efficacy[lane] = listener.self_efficacy;
-        self.recent_peer[lane] = listener.recent_peer;
+    fn store(&self, columns: &mut Columns, lane: usize) {
+        columns.set(lane, self);
     }
 }
+
+/// [`LanePart`] for a struct whose fields are named as the columns: `read` ones are gathered
+/// only, `written` ones gathered and stored back.
+macro_rules! lane_part {
+    ($part:ident, read: [$($read:ident),*], written: [$($written:ident),*] $(,)?) => {
+        impl LanePart for $part {
+            #[inline(always)]
+            fn gather(columns: &Columns, lane: usize) -> $part {
+                $part {
+                    $($read: columns.$read[lane],)*
+                    $($written: columns.$written[lane],)*
+                }
+            }
+
+            #[inline(always)]
+            fn store(&self, columns: &mut Columns, lane: usize) {
+                $(columns.$written[lane] = self.$written;)*
+            }
+        }
+    };
+}
+
+lane_part!(
+    Engaged,
+    read: [expertise, empowerment, vindictiveness],
+    written: [
+        self_efficacy,
+        expectation,
+        satisfaction,
+        functional,
+        emotional,
+        grievance,
+        grudge_loyalty,
+        failure_memory,
+        recent_encounters,
+        recent_contributions,
+        recent_successes,
+        recent_complaints,
+        contributions
+    ],
+);
+
+lane_part!(
+    Listener,
+    read: [firm],
+    written: [
+        emotional,
+        social,
+        loyalty,
+        expectation,
+        self_efficacy,
+        recent_peer
+    ],
+);
 
 columns! {
     expertise: f32,

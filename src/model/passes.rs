@@ -19,15 +19,16 @@
 //! the observation's sums of states) is still added in slot order, because each is added in
 //! one pass only.
 
-use super::agents::{Customer, Public, VACANT, WINDOW_RATE, window_decay};
-use super::columns::{Columns, PADDED, prefetch_lines};
+use super::agents::{Public, VACANT, WINDOW_RATE, window_decay};
+use super::columns::{Columns, LanePart, PADDED, prefetch_lines};
 use super::lane_math::LaneMath;
 use super::observe::Tally;
 use super::rng::{self, Purpose, SlotDraws};
 use super::rules::{self, EngagementDrivers, ProductUser, empower, experience, select, toward};
 use super::sim::BLOCK;
 use super::week::{
-    Block, Constants, Context, Decision, FirmView, Kind, StaffEvent, Week, leaves, pick_choice,
+    Block, Constants, Context, Decision, FirmView, Kind, Listener, StaffEvent, Week, leaves,
+    pick_choice,
 };
 
 /// What one block of the customer phase writes.
@@ -497,22 +498,19 @@ fn week(
         let support = draws.unit();
         lanes.position[lane] = draws.position();
         if support < rules::product::SUPPORT_CHANCE {
-            encounter(block, c, lanes, first_slot, lane, Kind::Support);
+            scalar_step(block, c, lanes, first_slot, lane, |b, part, week| {
+                b.encounter(part, Kind::Support, week);
+            });
         }
     }
     participation(c, lanes, tile, math);
     for index in 0..lanes.selected(tile) {
         let lane = usize::from(lanes.list[index]);
         let weight = lanes.rate[lane];
-        block.tallies[usize::from(lanes.firm[lane])].engaged += 1.0;
-        encounter(
-            block,
-            c,
-            lanes,
-            first_slot,
-            lane,
-            Kind::Contribution(weight),
-        );
+        scalar_step(block, c, lanes, first_slot, lane, |b, part, week| {
+            b.tallies[week.firm].engaged += 1.0;
+            b.encounter(part, Kind::Contribution(weight), week);
+        });
     }
     // Step i (7.13): product use is judged against the expectation after this week's encounters.
     moved_use_value(c, lanes, tile, &k, math);
@@ -539,18 +537,18 @@ fn week(
             let lane = tile * TILE + word_index * 64 + bits.trailing_zeros() as usize;
             bits &= bits - 1;
             if c.firm[lane] != VACANT {
-                let mut listener = c.listener(lane);
+                let mut listener = Listener::gather(c, lane);
                 block.hear_revenge(&mut listener, first_slot + lane);
-                c.set_listener(lane, &listener);
+                listener.store(c, lane);
             }
         }
     }
     mark_conversation(c, lanes, tile);
     for index in 0..lanes.selected(tile) {
         let lane = usize::from(lanes.list[index]);
-        let mut listener = c.listener(lane);
+        let mut listener = Listener::gather(c, lane);
         block.conversation(&mut listener, first_slot + lane, lanes.partner[lane]);
-        c.set_listener(lane, &listener);
+        listener.store(c, lane);
     }
     slow_states(c, tile, &k);
     mark_churn(c, lanes, tile, &k);
@@ -565,37 +563,21 @@ fn week(
     }
 }
 
-/// Lane `lane`'s encounter (steps d–h) on the part of its record an encounter uses.
+/// Runs the scalar step `step` on the part `P` of lane `lane`'s record that it uses and on the
+/// lane's week, and stores both back.
 #[inline(always)]
-fn encounter(
+fn scalar_step<P: LanePart>(
     block: &mut Block,
     c: &mut Columns,
     lanes: &mut Lanes,
     first_slot: usize,
     lane: usize,
-    kind: Kind,
+    step: impl FnOnce(&mut Block, &mut P, &mut Week),
 ) {
-    let mut engaged = c.engaged(lane);
+    let mut part = P::gather(c, lane);
     let mut week = lanes.week(first_slot, lane);
-    block.encounter(&mut engaged, kind, &mut week);
-    c.set_engaged(lane, &engaged);
-    lanes.keep(lane, &week);
-}
-
-/// Runs the scalar step `step` on lane `lane`'s gathered record and week, and stores both back.
-#[inline(always)]
-fn scalar_step(
-    block: &mut Block,
-    c: &mut Columns,
-    lanes: &mut Lanes,
-    first_slot: usize,
-    lane: usize,
-    step: impl FnOnce(&mut Block, &mut Customer, &mut Week),
-) {
-    let mut customer = c.get(lane);
-    let mut week = lanes.week(first_slot, lane);
-    step(block, &mut customer, &mut week);
-    c.set(lane, &customer);
+    step(block, &mut part, &mut week);
+    part.store(c, lane);
     lanes.keep(lane, &week);
 }
 

@@ -64,7 +64,7 @@ pub fn stream(replication_seed: u64, purpose: Purpose, tick: u64, block: u64) ->
     let key = mix64(replication_seed ^ mix64(purpose as u64))
         ^ mix64(tick.wrapping_mul(0x1000_0000_01B3))
         ^ mix64(block.wrapping_add(0xB10C_0000_0000));
-    Xoshiro256PlusPlus::seed_from_u64(mix64(key))
+    seeded_stream(mix64(key))
 }
 
 /// SplitMix64's increment (the golden ratio in 64 bits): consecutive counters are this far apart.
@@ -86,6 +86,7 @@ pub fn seeded_stream(seed: u64) -> Stream {
     // `from_seed` is what `seed_from_u64` ends in, its all-zero case included.
     Stream::from_seed(bytes)
 }
+
 /// Counters a slot may use in one week (far more than any week draws).
 const SLOT_COUNTERS: u64 = 1 << 16;
 
